@@ -1,0 +1,97 @@
+namespace ModKit;
+
+/// <summary>
+/// The Linux error numbers that ModKit reports, with the texts glibc's <c>strerror</c> gives them,
+/// so that tools print exactly what kmod prints (kmod formats errors with <c>strerror(-err)</c>).
+/// </summary>
+public static class Errno
+{
+    /// <summary>Operation not permitted.</summary>
+    public const int EPERM = 1;
+    /// <summary>No such file or directory.</summary>
+    public const int ENOENT = 2;
+    /// <summary>No such process.</summary>
+    public const int ESRCH = 3;
+    /// <summary>Interrupted system call.</summary>
+    public const int EINTR = 4;
+    /// <summary>Input/output error.</summary>
+    public const int EIO = 5;
+    /// <summary>Exec format error.</summary>
+    public const int ENOEXEC = 8;
+    /// <summary>Bad file descriptor.</summary>
+    public const int EBADF = 9;
+    /// <summary>Resource temporarily unavailable.</summary>
+    public const int EAGAIN = 11;
+    /// <summary>Cannot allocate memory.</summary>
+    public const int ENOMEM = 12;
+    /// <summary>Permission denied.</summary>
+    public const int EACCES = 13;
+    /// <summary>Bad address.</summary>
+    public const int EFAULT = 14;
+    /// <summary>Device or resource busy.</summary>
+    public const int EBUSY = 16;
+    /// <summary>File exists.</summary>
+    public const int EEXIST = 17;
+    /// <summary>No such device.</summary>
+    public const int ENODEV = 19;
+    /// <summary>Not a directory.</summary>
+    public const int ENOTDIR = 20;
+    /// <summary>Is a directory.</summary>
+    public const int EISDIR = 21;
+    /// <summary>Invalid argument.</summary>
+    public const int EINVAL = 22;
+    /// <summary>File too large.</summary>
+    public const int EFBIG = 27;
+    /// <summary>No space left on device.</summary>
+    public const int ENOSPC = 28;
+    /// <summary>Read-only file system.</summary>
+    public const int EROFS = 30;
+    /// <summary>Numerical result out of range.</summary>
+    public const int ERANGE = 34;
+    /// <summary>File name too long.</summary>
+    public const int ENAMETOOLONG = 36;
+    /// <summary>Function not implemented.</summary>
+    public const int ENOSYS = 38;
+    /// <summary>No data available.</summary>
+    public const int ENODATA = 61;
+    /// <summary>Bad message.</summary>
+    public const int EBADMSG = 74;
+    /// <summary>Key was rejected by service (the kernel's answer to a module with a bad signature).</summary>
+    public const int EKEYREJECTED = 129;
+    /// <summary>Required key not available (the kernel's answer to an unsigned module under sig_enforce).</summary>
+    public const int ENOKEY = 126;
+
+    /// <summary>Returns glibc's <c>strerror</c> text for <paramref name="errno"/>.</summary>
+    /// <param name="errno">A positive error number.</param>
+    public static string Describe(int errno) => errno switch
+    {
+        EPERM => "Operation not permitted",
+        ENOENT => "No such file or directory",
+        ESRCH => "No such process",
+        EINTR => "Interrupted system call",
+        EIO => "Input/output error",
+        ENOEXEC => "Exec format error",
+        EBADF => "Bad file descriptor",
+        EAGAIN => "Resource temporarily unavailable",
+        ENOMEM => "Cannot allocate memory",
+        EACCES => "Permission denied",
+        EFAULT => "Bad address",
+        EBUSY => "Device or resource busy",
+        EEXIST => "File exists",
+        ENODEV => "No such device",
+        ENOTDIR => "Not a directory",
+        EISDIR => "Is a directory",
+        EINVAL => "Invalid argument",
+        EFBIG => "File too large",
+        ENOSPC => "No space left on device",
+        EROFS => "Read-only file system",
+        ERANGE => "Numerical result out of range",
+        ENAMETOOLONG => "File name too long",
+        ENOSYS => "Function not implemented",
+        ENODATA => "No data available",
+        EBADMSG => "Bad message",
+        ENOKEY => "Required key not available",
+        EKEYREJECTED => "Key was rejected by service",
+        _ => $"Unknown error {errno}",
+    };
+}
