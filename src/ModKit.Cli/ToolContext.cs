@@ -1,0 +1,32 @@
+namespace ModKit.Cli;
+
+/// <summary>
+/// Everything a tool may touch of the world: its output streams, environment, working directory,
+/// the root its default paths live under and the running kernel's release. Program builds the real
+/// one; tests build one over a fake root and run every tool in-process, as kmod's testsuite does.
+/// </summary>
+internal sealed class ToolContext
+{
+    public required Stream Stdout { get; init; }
+
+    public required Stream Stderr { get; init; }
+
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The directory relative paths are resolved against.</summary>
+    public required string CurrentDirectory { get; init; }
+
+    /// <summary>The root directory that default paths (<c>/lib/modules</c>, <c>/etc</c>) live under: <c>/</c> on a real system.</summary>
+    public string Root { get; init; } = "/";
+
+    /// <summary>The running kernel's release (<c>uname -r</c>).</summary>
+    public required Func<string> KernelRelease { get; init; }
+
+    /// <summary>Makes <paramref name="path"/> absolute against <see cref="CurrentDirectory"/> without normalising it, as kmod's <c>path_make_absolute_cwd</c> does.</summary>
+    public string MakeAbsolute(string path) =>
+        path.StartsWith('/') ? path : CurrentDirectory.TrimEnd('/') + "/" + path;
+
+    /// <summary>Places an absolute system path (such as <c>/lib/modules</c>) under <see cref="Root"/>.</summary>
+    public string UnderRoot(string absolutePath) =>
+        Root == "/" ? absolutePath : Root.TrimEnd('/') + absolutePath;
+}

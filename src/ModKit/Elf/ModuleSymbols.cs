@@ -1,0 +1,272 @@
+using System.Text;
+
+namespace ModKit.Elf;
+
+/// <summary>
+/// Reads what a module exports and needs from its ELF tables, with kmod's rules
+/// (<c>libkmod/libkmod-elf.c</c>: <c>kmod_elf_get_modversions</c>, <c>kmod_elf_get_symbols</c>,
+/// <c>kmod_elf_get_dependency_symbols</c>). Strings are always bounded by their section, where kmod
+/// would read past a missing NUL.
+/// </summary>
+public static class ModuleSymbols
+{
+    /// <summary>The size of one <c>__versions</c> record: a CRC word then a NUL-padded name.</summary>
+    public const int VersionRecordSize = 64;
+
+    private static ReadOnlySpan<byte> CrcPrefix => "__crc_"u8;
+
+    /// <summary>Reads the <c>__versions</c> records (what <c>modprobe --show-modversions</c> prints).</summary>
+    /// <param name="elf">The module.</param>
+    /// <returns>The records in file order; empty when the section is empty.</returns>
+    /// <exception cref="ModuleFormatException">
+    /// The section is missing (<see cref="Errno.ENOENT"/>, as kmod 30 reports it) or its size is not a
+    /// multiple of 64 (<see cref="Errno.EINVAL"/>).
+    /// </exception>
+    public static List<ModuleSymbol> GetVersions(ElfFile elf)
+    {
+        if (!elf.TryReadSection("__versions", out var data))
+        {
+            ModuleFormatException.Throw("no __versions section", Errno.ENOENT);
+        }
+
+        if (data.Length % VersionRecordSize != 0)
+        {
+            ModuleFormatException.Throw("__versions size is not a multiple of 64");
+        }
+
+        var result = new List<ModuleSymbol>(data.Length / VersionRecordSize);
+        foreach (var (crc, name) in VersionRecords(elf, data))
+        {
+            result.Add(new ModuleSymbol(name, crc, SymbolBinding.Undefined));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Reads the symbols a module exports: every <c>__crc_*</c> symbol of <c>.symtab</c> with its CRC
+    /// (read from the <c>__kcrctab</c> data on kernels since 5.19), or, when there are none or the
+    /// tables are unusable, every string of <c>__ksymtab_strings</c> with CRC 0.
+    /// </summary>
+    /// <param name="elf">The module.</param>
+    /// <returns>The exported symbols.</returns>
+    public static List<ModuleSymbol> GetExports(ElfFile elf)
+    {
+        var fromSymtab = ExportsFromSymtab(elf);
+        return fromSymtab ?? ExportsFromStrings(elf);
+    }
+
+    /// <summary>
+    /// Reads the symbols a module needs: undefined <c>.symtab</c> entries in table order, with the CRC
+    /// of the matching <c>__versions</c> record, then the <c>__versions</c> records no symbol matched.
+    /// </summary>
+    /// <param name="elf">The module.</param>
+    /// <returns>The needed symbols.</returns>
+    /// <exception cref="ModuleFormatException">The module has no usable <c>.symtab</c>/<c>.strtab</c>.</exception>
+    public static List<ModuleSymbol> GetDependencies(ElfFile elf)
+    {
+        var versions = new List<(ulong Crc, string Name)>();
+        if (elf.TryReadSection("__versions", out var versionData) && versionData.Length % VersionRecordSize == 0)
+        {
+            versions.AddRange(VersionRecords(elf, versionData, keepLeadingDot: true));
+        }
+
+        bool hasTables = elf.TryReadSection(".strtab", out var strtab);
+        hasTables &= elf.TryReadSection(".symtab", out var symtab);
+        if (!hasTables)
+        {
+            ModuleFormatException.Throw("no symbol table");
+        }
+
+        int symSize = elf.Class == ElfClass.Elf32 ? ElfLayout.Symbol32Size : ElfLayout.Symbol64Size;
+        if (symtab.Length % symSize != 0)
+        {
+            ModuleFormatException.Throw("symbol table size is not a multiple of its entry size");
+        }
+
+        var visited = new bool[versions.Count];
+        var result = new List<ModuleSymbol>();
+        bool sparc = elf.Machine is ElfLayout.EmSparc or ElfLayout.EmSparcV9;
+        foreach (var sym in Symbols(elf, symtab, strtab))
+        {
+            if (sym.Shndx != ElfLayout.ShnUndef || sym.Name.IsEmpty)
+            {
+                continue;
+            }
+
+            if (sparc && (sym.Info & 0xF) == ElfLayout.SttRegister)
+            {
+                continue;
+            }
+
+            string name = Encoding.UTF8.GetString(sym.Name);
+            ulong crc = 0;
+            for (int v = 0; v < versions.Count; v++)
+            {
+                if (versions[v].Name == name)
+                {
+                    crc = versions[v].Crc;
+                    visited[v] = true;
+                    break;
+                }
+            }
+
+            var bind = (sym.Info >> 4) == 2 ? SymbolBinding.Weak : SymbolBinding.Undefined;
+            result.Add(new ModuleSymbol(name, crc, bind));
+        }
+
+        for (int v = 0; v < versions.Count; v++)
+        {
+            if (!visited[v])
+            {
+                string name = versions[v].Name;
+                result.Add(new ModuleSymbol(name.StartsWith('.') ? name[1..] : name, versions[v].Crc, SymbolBinding.Undefined));
+            }
+        }
+
+        return result;
+    }
+
+    private static IEnumerable<(ulong Crc, string Name)> VersionRecords(ElfFile elf, byte[] data, bool keepLeadingDot = false)
+    {
+        int crcSize = elf.WordSize;
+        var fields = elf.Fields;
+        for (int off = 0; off + VersionRecordSize <= data.Length; off += VersionRecordSize)
+        {
+            ulong crc = fields.Word(data, off, crcSize);
+            var name = CString(data.AsSpan(off + crcSize, VersionRecordSize - crcSize));
+
+            // PPC64 ELFv1 function descriptors carry a leading dot; kmod drops it.
+            if (!keepLeadingDot && !name.IsEmpty && name[0] == (byte)'.')
+            {
+                name = name[1..];
+            }
+
+            yield return (crc, Encoding.UTF8.GetString(name));
+        }
+    }
+
+    private static List<ModuleSymbol>? ExportsFromSymtab(ElfFile elf)
+    {
+        if (!elf.TryReadSection(".strtab", out var strtab) || !elf.TryReadSection(".symtab", out var symtab))
+        {
+            return null;
+        }
+
+        int symSize = elf.Class == ElfClass.Elf32 ? ElfLayout.Symbol32Size : ElfLayout.Symbol64Size;
+        if (symtab.Length % symSize != 0)
+        {
+            return null;
+        }
+
+        var result = new List<ModuleSymbol>();
+        foreach (var sym in Symbols(elf, symtab, strtab))
+        {
+            if (sym.NameOffset >= strtab.Length)
+            {
+                return null; // kmod falls back to __ksymtab_strings on any out-of-table name
+            }
+
+            if (!sym.Name.StartsWith(CrcPrefix))
+            {
+                continue;
+            }
+
+            string name = Encoding.UTF8.GetString(sym.Name[CrcPrefix.Length..]);
+            ulong crc = ResolveCrc(elf, sym.Value, sym.Shndx);
+            var bind = (sym.Info >> 4) switch
+            {
+                0 => SymbolBinding.Local,
+                1 => SymbolBinding.Global,
+                2 => SymbolBinding.Weak,
+                _ => SymbolBinding.None,
+            };
+            result.Add(new ModuleSymbol(name, crc, bind));
+        }
+
+        return result.Count == 0 ? null : result;
+    }
+
+    // Kernels before 5.19 store a CRC as the symbol's absolute value; newer ones store it as a u32 in
+    // a __kcrctab section, and the symbol's value is its offset there.
+    private static ulong ResolveCrc(ElfFile elf, ulong value, ushort shndx)
+    {
+        if (shndx is ElfLayout.ShnAbs or ElfLayout.ShnUndef)
+        {
+            return value;
+        }
+
+        if (!elf.TryGetSection(shndx, out var section) || section.Size < 4 || value > (ulong)section.Size - 4)
+        {
+            return ulong.MaxValue;
+        }
+
+        Span<byte> crc = stackalloc byte[4];
+        elf.Source.ReadExactly(section.Offset + (long)value, crc);
+        return elf.Fields.U32(crc, 0);
+    }
+
+    private static List<ModuleSymbol> ExportsFromStrings(ElfFile elf)
+    {
+        var result = new List<ModuleSymbol>();
+        if (elf.TryReadSection("__ksymtab_strings", out var strings))
+        {
+            foreach (var range in NulSeparatedStrings.Split(strings))
+            {
+                result.Add(new ModuleSymbol(Encoding.UTF8.GetString(strings.AsSpan(range)), 0, SymbolBinding.Global));
+            }
+        }
+
+        return result;
+    }
+
+    private readonly ref struct RawSymbol(ReadOnlySpan<byte> name, uint nameOffset, ulong value, byte info, ushort shndx)
+    {
+        public ReadOnlySpan<byte> Name { get; } = name;
+        public uint NameOffset { get; } = nameOffset;
+        public ulong Value { get; } = value;
+        public byte Info { get; } = info;
+        public ushort Shndx { get; } = shndx;
+    }
+
+    private static SymbolEnumerable Symbols(ElfFile elf, byte[] symtab, byte[] strtab) => new(elf, symtab, strtab);
+
+    private readonly struct SymbolEnumerable(ElfFile elf, byte[] symtab, byte[] strtab)
+    {
+        public SymbolEnumerator GetEnumerator() => new(elf, symtab, strtab);
+    }
+
+    private ref struct SymbolEnumerator(ElfFile elf, byte[] symtab, byte[] strtab)
+    {
+        private readonly bool _is32 = elf.Class == ElfClass.Elf32;
+        private readonly ElfFieldReader _fields = elf.Fields;
+        private int _offset = 0; // entry 0 is the null symbol and is skipped
+
+        public RawSymbol Current { get; private set; }
+
+        public bool MoveNext()
+        {
+            int size = _is32 ? ElfLayout.Symbol32Size : ElfLayout.Symbol64Size;
+            _offset += size;
+            if (_offset + size > symtab.Length)
+            {
+                return false;
+            }
+
+            var entry = symtab.AsSpan(_offset, size);
+            uint nameOffset = _fields.U32(entry, 0);
+            ulong value = _is32 ? _fields.U32(entry, ElfLayout.StValue32) : _fields.U64(entry, ElfLayout.StValue64);
+            byte info = entry[_is32 ? ElfLayout.StInfo32 : ElfLayout.StInfo64];
+            ushort shndx = _fields.U16(entry, _is32 ? ElfLayout.StShndx32 : ElfLayout.StShndx64);
+            var name = nameOffset < strtab.Length ? CString(strtab.AsSpan((int)nameOffset)) : default;
+            Current = new RawSymbol(name, nameOffset, value, info, shndx);
+            return true;
+        }
+    }
+
+    private static ReadOnlySpan<byte> CString(ReadOnlySpan<byte> data)
+    {
+        int end = data.IndexOf((byte)0);
+        return end < 0 ? data : data[..end];
+    }
+}
