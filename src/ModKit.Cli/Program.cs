@@ -1,6 +1,79 @@
 namespace ModKit.Cli;
 
+/// <summary>
+/// The multi-call entry point: like kmod, the program acts as the tool it was invoked as
+/// (<c>argv[0]</c>'s base name), or as the <c>modkit</c> front-end otherwise.
+/// </summary>
 internal static class Program
 {
-    private static int Main(string[] args) => 0;
+    private static int Main(string[] args)
+    {
+        var stdout = Console.OpenStandardOutput();
+        var stderr = Console.OpenStandardError();
+        var context = new ToolContext
+        {
+            Stdout = stdout,
+            Stderr = stderr,
+            CurrentDirectory = Environment.CurrentDirectory,
+            Environment = ReadEnvironment(),
+            KernelRelease = ReadKernelRelease,
+        };
+
+        try
+        {
+            return Multicall.Run(context, InvocationName(), args);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The last line of defence: an I/O failure is reported, never a stack trace.
+            var log = new ToolLog(ModKit.Modules.ModuleName.BaseName(InvocationName()), stderr);
+            log.Error(e.Message);
+            return 1;
+        }
+    }
+
+    // .NET does not expose argv[0] as given; /proc/self/cmdline has it.
+    private static string InvocationName()
+    {
+        try
+        {
+            var cmdline = File.ReadAllBytes("/proc/self/cmdline");
+            int end = Array.IndexOf(cmdline, (byte)0);
+            if (end > 0)
+            {
+                return System.Text.Encoding.UTF8.GetString(cmdline, 0, end);
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        return Environment.GetCommandLineArgs()[0];
+    }
+
+    private static string ReadKernelRelease()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/sys/kernel/osrelease").TrimEnd('\n');
+        }
+        catch (IOException)
+        {
+            return string.Empty;
+        }
+    }
+
+    private static Dictionary<string, string> ReadEnvironment()
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            result[(string)entry.Key] = (string?)entry.Value ?? string.Empty;
+        }
+
+        return result;
+    }
 }

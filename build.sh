@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Builds the NativeAOT multi-call binary artifacts/bin/modkit and the tool links beside it.
+# NativeAOT needs clang (or gcc) and zlib headers from Debian; they are installed when missing.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need=()
+command -v clang >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1 || need+=(clang)
+dpkg -s zlib1g-dev >/dev/null 2>&1 || need+=(zlib1g-dev)
+if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ]; then
+    echo "build.sh: installing ${need[*]}" >&2
+    [ -n "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' 2>/dev/null | head -1)" ] || apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+out=artifacts/bin
+mkdir -p "$out"
+dotnet publish src/ModKit.Cli/ModKit.Cli.csproj -c Release -r linux-x64 --nologo -v quiet \
+    -p:DebugType=none -o artifacts/publish >&2
+install -m 0755 artifacts/publish/ModKit.Cli "$out/modkit"
+for tool in insmod rmmod lsmod modinfo modprobe depmod; do
+    ln -sfn modkit "$out/$tool"
+done
+echo "$out/modkit"

@@ -1,0 +1,89 @@
+using ModKit.Cli.Tools;
+using ModKit.Modules;
+
+namespace ModKit.Cli;
+
+/// <summary>Chooses the tool from the name the program was invoked as (kmod's <c>tools/kmod.c</c>).</summary>
+internal static class Multicall
+{
+    private delegate int Tool(ToolContext context, string argv0, IReadOnlyList<string> args);
+
+    private static readonly Dictionary<string, Tool> Tools = new(StringComparer.Ordinal)
+    {
+        ["modinfo"] = ModinfoTool.Run,
+    };
+
+    /// <summary>The tool names <c>build.sh</c> links to the binary; those not built yet say so.</summary>
+    public static readonly string[] LinkedNames = ["insmod", "rmmod", "lsmod", "modinfo", "modprobe", "depmod"];
+
+    public static int Run(ToolContext context, string argv0, IReadOnlyList<string> args)
+    {
+        string name = ModuleName.BaseName(argv0);
+        if (Tools.TryGetValue(name, out var tool))
+        {
+            return tool(context, argv0, args);
+        }
+
+        if (LinkedNames.Contains(name))
+        {
+            return NotYetAvailable(context, name);
+        }
+
+        return FrontEnd(context, name, args);
+    }
+
+    // modkit [--help|--version] <tool> [args]
+    private static int FrontEnd(ToolContext context, string name, IReadOnlyList<string> args)
+    {
+        using var output = new ToolOutput(context.Stdout);
+        if (args.Count == 0)
+        {
+            new ToolLog(name, context.Stderr).Raw("missing command\n");
+            output.Write(Usage(name));
+            return 1;
+        }
+
+        string command = args[0];
+        switch (command)
+        {
+            case "-h" or "--help" or "help":
+                output.Write(Usage(name));
+                return 0;
+            case "-V" or "--version":
+                output.Write($"modkit version {ToolVersion.ModKitVersion}\n").Write(ToolVersion.Text);
+                return 0;
+        }
+
+        if (Tools.TryGetValue(command, out var tool))
+        {
+            output.Flush();
+            return tool(context, command, args.Skip(1).ToArray());
+        }
+
+        if (LinkedNames.Contains(command))
+        {
+            return NotYetAvailable(context, command);
+        }
+
+        new ToolLog(name, context.Stderr).Raw($"{name}: ERROR: invalid command '{command}'\n");
+        output.Write(Usage(name));
+        return 1;
+    }
+
+    private static int NotYetAvailable(ToolContext context, string tool)
+    {
+        new ToolLog(tool, context.Stderr).Error($"'{tool}' is not part of this ModKit build yet (see the project's issues)");
+        return 1;
+    }
+
+    private static string Usage(string name) =>
+        $"modkit - the Linux kernel module tools, compatible with kmod {ToolVersion.KmodVersion}\n" +
+        "Usage:\n" +
+        $"\t{name} [options] <tool> [tool options]\n" +
+        "\tor invoke the binary through a link named after the tool (modinfo, ...)\n" +
+        "Options:\n" +
+        "\t-V, --version     show version\n" +
+        "\t-h, --help        show this help\n" +
+        "Tools:\n" +
+        "\tmodinfo           print information about kernel modules\n";
+}

@@ -1,0 +1,22 @@
+using System.Text;
+
+namespace ModKit.Cli;
+
+/// <summary>A <see cref="TextWriter"/> over a tool's standard error that writes UTF-8 and flushes every write, like C's unbuffered stderr.</summary>
+internal sealed class StderrWriter(Stream stderr) : TextWriter
+{
+    public override Encoding Encoding => Encoding.UTF8;
+
+    public override void Write(char value) => Write(value.ToString());
+
+    public override void Write(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return;
+        }
+
+        stderr.Write(Encoding.UTF8.GetBytes(value));
+        stderr.Flush();
+    }
+}

@@ -1,0 +1,331 @@
+using System.Text;
+using ModKit.Cli.GetOpt;
+using ModKit.Elf;
+using ModKit.Files;
+using ModKit.Modules;
+
+namespace ModKit.Cli.Tools;
+
+/// <summary>
+/// <c>modinfo</c>: prints the information of modules given by file name, module name or alias, with
+/// kmod 30's output byte for byte (<c>tools/modinfo.c</c>).
+/// </summary>
+internal sealed class ModinfoTool
+{
+    private readonly ToolContext _context;
+    private readonly ToolLog _log;
+    private readonly ToolOutput _out;
+    private byte _separator = (byte)'\n';
+    private byte[]? _field;
+
+    private ModinfoTool(ToolContext context, ToolLog log, ToolOutput output)
+    {
+        _context = context;
+        _log = log;
+        _out = output;
+    }
+
+    public static int Run(ToolContext context, string argv0, IReadOnlyList<string> args)
+    {
+        var log = new ToolLog(ModuleName.BaseName(argv0), context.Stderr);
+        using var output = new ToolOutput(context.Stdout);
+        return new ModinfoTool(context, log, output).Execute(argv0, args);
+    }
+
+    private int Execute(string argv0, IReadOnlyList<string> args)
+    {
+        string? kernelVersion = null;
+        string? root = null;
+        bool argIsModuleName = false;
+        var parser = new GetOptParser(argv0, args, ModinfoOptions.Table, new StderrWriter(_context.Stderr));
+        while (parser.TryNext(out var option))
+        {
+            switch (option.Code)
+            {
+                case 'a': _field = "author"u8.ToArray(); break;
+                case 'd': _field = "description"u8.ToArray(); break;
+                case 'l': _field = "license"u8.ToArray(); break;
+                case 'p': _field = "parm"u8.ToArray(); break;
+                case 'n': _field = "filename"u8.ToArray(); break;
+                case '0': _separator = 0; break;
+                case 'm': argIsModuleName = true; break;
+                case 'F': _field = Encoding.UTF8.GetBytes(option.Argument!); break;
+                case 'k': kernelVersion = option.Argument; break;
+                case 'b': root = option.Argument; break;
+                case 'h':
+                    _out.Write(ModinfoOptions.Help(_log.Program));
+                    return 0;
+                case 'V':
+                    _out.Write(ToolVersion.Text);
+                    return 0;
+                default:
+                    return 1;
+            }
+        }
+
+        var names = parser.Remaining;
+        if (names.Count == 0)
+        {
+            _log.Error("missing module or filename.");
+            return 1;
+        }
+
+        // kmod uses <root>/lib/modules/<version> when either option is given, else the default directory.
+        string directory = root is not null || kernelVersion is not null
+            ? $"{root ?? string.Empty}/lib/modules/{kernelVersion ?? _context.KernelRelease()}"
+            : _context.UnderRoot("/lib/modules/" + _context.KernelRelease());
+        var modules = new ModuleDirectory(_context.MakeAbsolute(directory));
+
+        bool failed = false;
+        foreach (string name in names)
+        {
+            bool ok;
+            if (argIsModuleName)
+            {
+                ok = ByName(modules, name);
+            }
+            else if (IsModuleFileName(name))
+            {
+                ok = ByPath(modules, name);
+            }
+            else
+            {
+                ok = ByAlias(modules, name);
+            }
+
+            failed |= !ok;
+        }
+
+        return failed ? 1 : 0;
+    }
+
+    // kmod treats an argument as a file when it is an existing regular file with a module extension.
+    private bool IsModuleFileName(string name)
+    {
+        if (!ModuleFileName.HasModuleExtension(name))
+        {
+            return false;
+        }
+
+        try
+        {
+            var info = new FileInfo(_context.MakeAbsolute(name));
+            if (info.LinkTarget is not null)
+            {
+                info = (FileInfo?)info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? info;
+            }
+
+            return info.Exists && (info.Attributes & FileAttributes.Directory) == 0;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private bool ByPath(ModuleDirectory modules, string path)
+    {
+        string absolute = _context.MakeAbsolute(path);
+        string? name = ModuleName.FromPath(path);
+        if (name is null || !File.Exists(absolute))
+        {
+            _log.Error($"Module file {path} not found.");
+            return false;
+        }
+
+        return Print(modules, new ModuleReference(name, absolute, builtin: false));
+    }
+
+    private bool ByName(ModuleDirectory modules, string name)
+    {
+        var module = modules.LookupName(name);
+        if (module is null)
+        {
+            _log.Error($"Module name {name} not found.");
+            return false;
+        }
+
+        return Print(modules, module);
+    }
+
+    private bool ByAlias(ModuleDirectory modules, string alias)
+    {
+        if (modules.Lookup(alias, out var found) != 0)
+        {
+            _log.Error($"Module alias {alias} not found.");
+            return false;
+        }
+
+        if (found.Count == 0)
+        {
+            _log.Error($"Module {alias} not found.");
+            return false;
+        }
+
+        bool ok = true;
+        foreach (var module in found)
+        {
+            ok &= Print(modules, module);
+        }
+
+        return ok;
+    }
+
+    // kmod_module_get_path decides: a module without a file is shown as builtin.
+    private bool Print(ModuleDirectory modules, ModuleReference module)
+    {
+        string? filename = modules.ResolvePath(module);
+        bool builtin = filename is null;
+        if (builtin)
+        {
+            if (_field is null)
+            {
+                PaddedLine("name:", module.Name);
+            }
+            else if (_field.AsSpan().SequenceEqual("name"u8))
+            {
+                _out.Write(module.Name).Write(_separator);
+            }
+
+            filename = "(builtin)";
+        }
+
+        if (_field is not null && _field.AsSpan().SequenceEqual("filename"u8))
+        {
+            _out.Write(filename!).Write(_separator);
+            return true;
+        }
+
+        if (_field is null)
+        {
+            PaddedLine("filename:", filename!);
+        }
+
+        int error = modules.TryGetInfo(module, out var entries);
+        if (error != 0)
+        {
+            // A kernel older than 5.2 has no modules.builtin.modinfo: not an error.
+            if (builtin && error == Errno.ENOENT)
+            {
+                return true;
+            }
+
+            _out.Flush();
+            _log.Error($"could not get modinfo from '{module.Name}': {Errno.Describe(error)}");
+            return false;
+        }
+
+        if (_field is not null && _field.AsSpan().SequenceEqual("parm"u8))
+        {
+            PrintParameters(entries);
+            return true;
+        }
+
+        var parameters = new ParameterList();
+        foreach (var entry in entries)
+        {
+            var key = entry.RawKey.Span;
+            if (_field is not null)
+            {
+                if (key.SequenceEqual(_field))
+                {
+                    _out.Write(entry.RawValue.Span).Write(_separator);
+                }
+
+                continue;
+            }
+
+            if (key.SequenceEqual("parm"u8) || key.SequenceEqual("parmtype"u8))
+            {
+                Collect(parameters, entry);
+                continue;
+            }
+
+            if (_separator == 0)
+            {
+                _out.Write(key).Write((byte)'=').Write(entry.RawValue.Span).Write(_separator);
+                continue;
+            }
+
+            // printf("%s:%-*s%s", key, 15 - keylen, "", value): a negative width pads too (left-justified).
+            _out.Write(key).Write((byte)':').Spaces(Math.Abs(15 - key.Length)).Write(entry.RawValue.Span).Write(_separator);
+        }
+
+        if (_field is null)
+        {
+            foreach (var p in parameters.InPrintOrder())
+            {
+                _out.Write("parm:").Spaces(11).Write(p.Name.Span).Write((byte)':');
+                if (p.Description is null)
+                {
+                    _out.Write(p.Type!.Value.Span);
+                }
+                else
+                {
+                    _out.Write(p.Description.Value.Span);
+                    if (p.Type is not null)
+                    {
+                        _out.Write(" ("u8).Write(p.Type.Value.Span).Write((byte)')');
+                    }
+                }
+
+                _out.Write(_separator);
+            }
+        }
+
+        return true;
+    }
+
+    // modinfo -p / -F parm: "<name>:<desc> (<type>)", "<name>:<desc>" or "<name>: (<type>)".
+    private void PrintParameters(List<ModInfoEntry> entries)
+    {
+        var parameters = new ParameterList();
+        foreach (var entry in entries)
+        {
+            if (entry.KeyIs("parm"u8) || entry.KeyIs("parmtype"u8))
+            {
+                Collect(parameters, entry);
+            }
+        }
+
+        foreach (var p in parameters.InPrintOrder())
+        {
+            _out.Write(p.Name.Span);
+            if (p.Description is null)
+            {
+                _out.Write(": ("u8).Write(p.Type!.Value.Span).Write((byte)')');
+            }
+            else
+            {
+                _out.Write((byte)':').Write(p.Description.Value.Span);
+                if (p.Type is not null)
+                {
+                    _out.Write(" ("u8).Write(p.Type.Value.Span).Write((byte)')');
+                }
+            }
+
+            _out.Write(_separator);
+        }
+    }
+
+    private void Collect(ParameterList parameters, ModInfoEntry entry)
+    {
+        var value = entry.RawValue;
+        int colon = value.Span.IndexOf((byte)':');
+        if (colon < 0)
+        {
+            _out.Flush();
+            _log.Error($"Found invalid \"{entry.Key}={entry.Value}\": missing ':'");
+            return;
+        }
+
+        parameters.Add(value[..colon], value[(colon + 1)..], isType: entry.KeyIs("parmtype"u8));
+    }
+
+    private void PaddedLine(string label, string value) =>
+        _out.Write(label).Spaces(16 - label.Length).Write(value).Write(_separator);
+}

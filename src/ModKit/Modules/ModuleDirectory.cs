@@ -1,0 +1,182 @@
+using ModKit.Elf;
+using ModKit.Index;
+
+namespace ModKit.Modules;
+
+/// <summary>
+/// A module directory such as <c>/lib/modules/6.1.0-56-amd64</c> and the lookups libkmod makes in
+/// its index files (<c>libkmod/libkmod.c</c>, <c>libkmod/libkmod-module.c</c>). Index files are opened
+/// for each lookup and read node by node, as kmod does when it has not preloaded them; a missing or
+/// unreadable index is "no match", never an error.
+/// </summary>
+public sealed class ModuleDirectory
+{
+    /// <summary>Index file names, as depmod writes them.</summary>
+    public const string DepIndex = "modules.dep.bin";
+    /// <summary>The alias index.</summary>
+    public const string AliasIndex = "modules.alias.bin";
+    /// <summary>The symbol index.</summary>
+    public const string SymbolIndex = "modules.symbols.bin";
+    /// <summary>The index of builtin module names.</summary>
+    public const string BuiltinIndex = "modules.builtin.bin";
+    /// <summary>The index of builtin modules' aliases.</summary>
+    public const string BuiltinAliasIndex = "modules.builtin.alias.bin";
+
+    /// <summary>Creates a view of a module directory.</summary>
+    /// <param name="path">The directory's absolute path.</param>
+    public ModuleDirectory(string path) => Path = path;
+
+    /// <summary>The directory's absolute path.</summary>
+    public string Path { get; }
+
+    /// <summary>Looks up the <c>modules.dep</c> line of a module (<c>kmod_search_moddep</c>).</summary>
+    /// <param name="name">The normalised module name.</param>
+    /// <returns>The line (<c>path: dep dep</c>) or <see langword="null"/>.</returns>
+    public string? FindDependencyLine(string name) => SearchExact(DepIndex, name);
+
+    /// <summary>Whether <paramref name="name"/> is a key of <c>modules.builtin.bin</c>.</summary>
+    /// <param name="name">The normalised module name.</param>
+    public bool IsBuiltin(string name) => SearchExact(BuiltinIndex, name) is not null;
+
+    /// <summary>
+    /// Fills in the path and dependencies of <paramref name="module"/> from <c>modules.dep.bin</c>
+    /// (<c>kmod_module_get_path</c>, <c>kmod_module_parse_depline</c>): relative paths are joined to
+    /// this directory, absolute ones kept.
+    /// </summary>
+    /// <param name="module">The module.</param>
+    /// <returns>The module's path, or <see langword="null"/> when the index does not list it.</returns>
+    public string? ResolvePath(ModuleReference module)
+    {
+        if (module.Path is not null || module.Dependencies is not null)
+        {
+            return module.Path;
+        }
+
+        string? line = FindDependencyLine(module.Name);
+        if (line is null)
+        {
+            return null;
+        }
+
+        int colon = line.IndexOf(':');
+        if (colon < 0)
+        {
+            module.Dependencies = [];
+            return null;
+        }
+
+        module.Path = Join(line[..colon]);
+        module.Dependencies = line[(colon + 1)..]
+            .Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)
+            .Select(Join)
+            .ToArray();
+        return module.Path;
+    }
+
+    /// <summary>Whether <paramref name="module"/> is builtin, asking <c>modules.builtin.bin</c> if no lookup said so.</summary>
+    /// <param name="module">The module.</param>
+    public bool IsBuiltin(ModuleReference module)
+    {
+        module.Builtin ??= IsBuiltin(module.Name);
+        return module.Builtin.Value;
+    }
+
+    /// <summary>
+    /// Looks a module up by name only (<c>kmod_module_new_from_name_lookup</c>, modinfo <c>-m</c>):
+    /// <c>modules.dep.bin</c>, then <c>modules.builtin.bin</c>, then <c>modules.builtin.alias.bin</c>.
+    /// </summary>
+    /// <param name="name">The name as given; it is normalised first.</param>
+    /// <returns>The module, or <see langword="null"/>.</returns>
+    public ModuleReference? LookupName(string name)
+    {
+        string normalized = ModuleName.Normalize(name);
+        var found = FromDependencies(normalized) ?? FromBuiltins(normalized) ?? FromBuiltinAliases(normalized);
+        return found?[0];
+    }
+
+    /// <summary>
+    /// Resolves a name or alias through the indexes in kmod's order (<c>kmod_module_new_from_lookup</c>
+    /// without configuration): <c>modules.dep.bin</c> (names without <c>:</c>), <c>modules.symbols.bin</c>
+    /// (for <c>symbol:</c> names), <c>modules.alias.bin</c>, <c>modules.builtin.bin</c>,
+    /// <c>modules.builtin.alias.bin</c>. The first source with a match wins.
+    /// </summary>
+    /// <param name="alias">The name or alias as given; it is normalised first.</param>
+    /// <param name="modules">The matching modules, in index priority order; may repeat a module.</param>
+    /// <returns>0, or <see cref="Errno.EINVAL"/> when the alias has unbalanced brackets.</returns>
+    public int Lookup(string alias, out IReadOnlyList<ModuleReference> modules)
+    {
+        if (!ModuleName.TryNormalizeAlias(alias, out string normalized))
+        {
+            modules = [];
+            return Errno.EINVAL;
+        }
+
+        modules = (normalized.Contains(':') ? null : FromDependencies(normalized))
+            ?? (normalized.StartsWith("symbol:", StringComparison.Ordinal) ? FromAliasIndex(SymbolIndex, normalized, false) : null)
+            ?? FromAliasIndex(AliasIndex, normalized, false)
+            ?? FromBuiltins(normalized)
+            ?? FromBuiltinAliases(normalized)
+            ?? (IReadOnlyList<ModuleReference>)[];
+        return 0;
+    }
+
+    /// <summary>
+    /// Reads what modinfo shows for <paramref name="module"/> (<c>kmod_module_get_info</c>): the
+    /// <c>modules.builtin.modinfo</c> strings of a builtin module, or the <c>.modinfo</c> strings and
+    /// signature of its file.
+    /// </summary>
+    /// <param name="module">The module.</param>
+    /// <param name="entries">The entries.</param>
+    /// <returns>0, or the error number kmod reports.</returns>
+    public int TryGetInfo(ModuleReference module, out List<ModInfoEntry> entries)
+    {
+        if (IsBuiltin(module))
+        {
+            return BuiltinModInfo.TryRead(System.IO.Path.Combine(Path, BuiltinModInfo.FileName), module.Name, out entries);
+        }
+
+        return ModuleFile.TryGetInfo(ResolvePath(module), out entries);
+    }
+
+    private IReadOnlyList<ModuleReference>? FromDependencies(string name)
+    {
+        var module = new ModuleReference(name);
+        return ResolvePath(module) is null && module.Dependencies is null ? null : [module];
+    }
+
+    private IReadOnlyList<ModuleReference>? FromBuiltins(string name) =>
+        IsBuiltin(name) ? [new ModuleReference(name, builtin: true)] : null;
+
+    private IReadOnlyList<ModuleReference>? FromBuiltinAliases(string name) => FromAliasIndex(BuiltinAliasIndex, name, true);
+
+    private IReadOnlyList<ModuleReference>? FromAliasIndex(string index, string key, bool builtin)
+    {
+        using var file = IndexFile.TryOpen(System.IO.Path.Combine(Path, index));
+        if (file is null)
+        {
+            return null;
+        }
+
+        var values = file.SearchWildcard(key, WildcardTieOrder.FileOrder);
+        if (values.Count == 0)
+        {
+            return null;
+        }
+
+        var result = new ModuleReference[values.Count];
+        for (int i = 0; i < values.Count; i++)
+        {
+            result[i] = new ModuleReference(values[i].Value, builtin: builtin ? true : null);
+        }
+
+        return result;
+    }
+
+    private string? SearchExact(string index, string key)
+    {
+        using var file = IndexFile.TryOpen(System.IO.Path.Combine(Path, index));
+        return file?.Search(key);
+    }
+
+    private string Join(string relative) => relative.StartsWith('/') ? relative : Path + "/" + relative;
+}
