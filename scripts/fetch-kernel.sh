@@ -3,6 +3,7 @@
 #   $CACHE/<release>/plain/lib/modules/<release>   the package's .ko files as shipped
 #   $CACHE/<release>/xz/lib/modules/<release>      every .ko compressed as the kernel does (.ko.xz)
 #   $CACHE/<release>/zst/lib/modules/<release>     every .ko compressed as the kernel does (.ko.zst)
+# each with the index files of kmod's depmod.
 # Prints the cache directory of the release on stdout. Idempotent: finished steps are skipped.
 # Nothing here is committed: the cache lives outside the repository.
 set -euo pipefail
@@ -21,7 +22,7 @@ need() {
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
     fi
 }
-need xz-utils zstd dpkg-dev
+need xz-utils zstd dpkg-dev kmod
 
 if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' 2>/dev/null | head -1)" ]; then apt-get update -qq >&2; fi
 pkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
@@ -60,5 +61,14 @@ compress_tree() { # <suffix> <command...>
 # so that the kernel's in-tree decompressor accepts the files; zstd at its default level.
 compress_tree xz xz --check=crc32 --lzma2=dict=1MiB -q
 compress_tree zst zstd --rm -q -f
+
+# Index files made by kmod's own depmod, for lookups by name and alias (the oracle's view of each tree).
+for kind in plain xz zst; do
+    if [ ! -f "$dir/$kind.depmod.done" ]; then
+        log "running kmod's depmod over the $kind tree"
+        /sbin/depmod -b "$dir/$kind" "$release"
+        touch "$dir/$kind.depmod.done"
+    fi
+done
 
 echo "$dir"

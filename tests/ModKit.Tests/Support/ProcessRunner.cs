@@ -1,0 +1,81 @@
+using System.Diagnostics;
+
+namespace ModKit.Tests.Support;
+
+/// <summary>Runs an external program (kmod, the built binary, cc) and captures its output.</summary>
+internal static class ProcessRunner
+{
+    public static ProcessResult Run(string fileName, IEnumerable<string> args, string? workingDirectory = null,
+        string? argv0 = null, IDictionary<string, string>? environment = null, byte[]? stdin = null)
+    {
+        var info = new ProcessStartInfo
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+
+        if (argv0 is null)
+        {
+            info.FileName = fileName;
+            foreach (var a in args)
+            {
+                info.ArgumentList.Add(a);
+            }
+        }
+        else
+        {
+            // bash's exec -a sets argv[0], which kmod (and getopt's messages) use.
+            info.FileName = "/bin/bash";
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add("exec -a \"$0\" \"$@\"");
+            info.ArgumentList.Add(argv0);
+            info.ArgumentList.Add(fileName);
+            foreach (var a in args)
+            {
+                info.ArgumentList.Add(a);
+            }
+        }
+
+        info.Environment["LC_ALL"] = "C";
+        if (environment is not null)
+        {
+            foreach (var (k, v) in environment)
+            {
+                info.Environment[k] = v;
+            }
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("cannot start " + fileName);
+        var stdout = new MemoryStream();
+        var stderr = new MemoryStream();
+        var outTask = process.StandardOutput.BaseStream.CopyToAsync(stdout);
+        var errTask = process.StandardError.BaseStream.CopyToAsync(stderr);
+        if (stdin is not null)
+        {
+            process.StandardInput.BaseStream.Write(stdin);
+        }
+
+        process.StandardInput.Close();
+        Task.WaitAll(outTask, errTask);
+        process.WaitForExit();
+        return new ProcessResult(stdout.ToArray(), stderr.ToArray(), process.ExitCode);
+    }
+
+    /// <summary>The path of a required program; the test fails (never skips) when it is missing.</summary>
+    public static string Require(params string[] candidates)
+    {
+        foreach (var c in candidates)
+        {
+            if (File.Exists(c))
+            {
+                return c;
+            }
+        }
+
+        throw new InvalidOperationException(
+            $"required program missing: {string.Join(" or ", candidates)} (the README's test command installs it)");
+    }
+}
