@@ -1,0 +1,175 @@
+using Microsoft.Win32.SafeHandles;
+using ModKit.Elf;
+using ModKit.Files;
+using ModKit.IO;
+using ModKit.Signing;
+
+namespace ModKit.Modules;
+
+/// <summary>
+/// An opened module file (<c>.ko</c>, <c>.ko.gz</c>, <c>.ko.xz</c>, <c>.ko.zst</c>): its compression is
+/// recognised by magic bytes; a plain file is read in place with positional reads, a compressed one is
+/// decompressed into memory once. The ELF view, <c>.modinfo</c>, symbols and signature are read on demand.
+/// </summary>
+public sealed class ModuleFile : IDisposable
+{
+    private readonly ByteSource _source;
+    private ElfFile? _elf;
+
+    private ModuleFile(string path, ModuleCompression compression, ByteSource source)
+    {
+        Path = path;
+        Name = ModuleName.FromPath(path) ?? string.Empty;
+        Compression = compression;
+        _source = source;
+    }
+
+    /// <summary>The path the file was opened from.</summary>
+    public string Path { get; }
+
+    /// <summary>The module name derived from the file name (<c>path_to_modname</c>).</summary>
+    public string Name { get; }
+
+    /// <summary>How the file is compressed.</summary>
+    public ModuleCompression Compression { get; }
+
+    /// <summary>The (decompressed) module image.</summary>
+    public ByteSource Image => _source;
+
+    /// <summary>The ELF view of the image, opened on first use.</summary>
+    /// <exception cref="ModuleFormatException">The image is not a valid ELF file.</exception>
+    public ElfFile Elf => _elf ??= ElfFile.Open(_source);
+
+    /// <summary>Opens a module file.</summary>
+    /// <param name="path">The file's path.</param>
+    /// <returns>The opened file.</returns>
+    /// <exception cref="ModuleFormatException">
+    /// The file cannot be opened or read (its <see cref="ModuleFormatException.ErrorNumber"/> is the
+    /// errno kmod reports, e.g. <see cref="Errno.ENOENT"/>), is shorter than 6 bytes, or its compressed
+    /// data is corrupt.
+    /// </exception>
+    public static ModuleFile Open(string path)
+    {
+        SafeFileHandle handle = OpenHandle(path);
+        try
+        {
+            long length = RandomAccess.GetLength(handle);
+            var compression = ModuleCompressionDetector.Detect(handle);
+            if (compression == ModuleCompression.None)
+            {
+                return new ModuleFile(path, compression, new FileByteSource(handle, length));
+            }
+
+            byte[] image = ModuleDecompressor.Decompress(handle, compression);
+            handle.Dispose();
+            return new ModuleFile(path, compression, new MemoryByteSource(image));
+        }
+        catch (IOException e) when (e is not ModuleFormatException)
+        {
+            handle.Dispose();
+            throw new ModuleFormatException(e.Message, Errno.EIO);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reads the <c>.modinfo</c> entries in file order.</summary>
+    /// <returns>The entries.</returns>
+    /// <exception cref="ModuleFormatException">
+    /// The image is not valid ELF, or has no <c>.modinfo</c> section (<see cref="Errno.ENOENT"/>).
+    /// </exception>
+    public List<ModInfoEntry> GetModInfo()
+    {
+        if (!Elf.TryReadSection(".modinfo", out var data))
+        {
+            ModuleFormatException.Throw("no .modinfo section", Errno.ENOENT);
+        }
+
+        return ModInfoStrings.Parse(data);
+    }
+
+    /// <summary>
+    /// Reads the signature appended to the image, if there is a valid one; kmod silently ignores a
+    /// malformed trailer.
+    /// </summary>
+    /// <returns>The signature, or <see langword="null"/>.</returns>
+    public ModuleSignature? GetSignature() => ModuleSignatureReader.Read(_source);
+
+    /// <summary>
+    /// What modinfo lists for the module (<c>kmod_module_get_info</c>): the <c>.modinfo</c> entries,
+    /// then, for a signed module, <c>sig_id</c>, <c>signer</c>, <c>sig_key</c>, <c>sig_hashalgo</c> and
+    /// <c>signature</c> (hex as kmod formats it).
+    /// </summary>
+    /// <returns>The entries.</returns>
+    /// <exception cref="ModuleFormatException">As for <see cref="GetModInfo"/>.</exception>
+    public List<ModInfoEntry> GetInfo()
+    {
+        var entries = GetModInfo();
+        var signature = GetSignature();
+        if (signature is not null)
+        {
+            entries.Add(new ModInfoEntry("sig_id", signature.IdType));
+            entries.Add(new ModInfoEntry("signer"u8.ToArray(), signature.Signer));
+            entries.Add(new ModInfoEntry("sig_key", HexFormat.Format(signature.KeyId.Span)));
+            entries.Add(new ModInfoEntry("sig_hashalgo", signature.HashAlgorithm));
+            entries.Add(new ModInfoEntry("signature", HexFormat.Format(signature.Signature.Span)));
+        }
+
+        return entries;
+    }
+
+    /// <summary>Opens <paramref name="path"/> and reads what modinfo lists, reporting failures as kmod's error numbers.</summary>
+    /// <param name="path">The module file's path; <see langword="null"/> reports <see cref="Errno.ENOENT"/>.</param>
+    /// <param name="entries">The entries.</param>
+    /// <returns>0, or the error number kmod reports.</returns>
+    public static int TryGetInfo(string? path, out List<ModInfoEntry> entries)
+    {
+        entries = [];
+        if (path is null)
+        {
+            return Errno.ENOENT;
+        }
+
+        try
+        {
+            using var file = Open(path);
+            entries = file.GetInfo();
+            return 0;
+        }
+        catch (ModuleFormatException e)
+        {
+            return e.ErrorNumber;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _source.Dispose();
+
+    private static SafeFileHandle OpenHandle(string path)
+    {
+        try
+        {
+            return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ModuleFormatException(e.Message, Errno.ENOENT);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            // .NET refuses to open a directory; open(2) allows it and the first read fails with EISDIR.
+            throw new ModuleFormatException(e.Message, Directory.Exists(path) ? Errno.EISDIR : Errno.EACCES);
+        }
+        catch (PathTooLongException e)
+        {
+            throw new ModuleFormatException(e.Message, Errno.ENAMETOOLONG);
+        }
+        catch (IOException e)
+        {
+            throw new ModuleFormatException(e.Message, Errno.EIO);
+        }
+    }
+}
