@@ -10,8 +10,6 @@ namespace ModKit.Tests.Tools;
 /// </summary>
 public class ModinfoDifferentialTests(ITestOutputHelper output)
 {
-    private const int BatchSize = 500;
-
     public static TheoryData<string, string> EveryModuleCases()
     {
         var data = new TheoryData<string, string>();
@@ -81,41 +79,12 @@ public class ModinfoDifferentialTests(ITestOutputHelper output)
         Assert.Equal(0, differences);
     }
 
-    // Compare whole batches; on a difference, compare the batch's arguments one by one to count
-    // and report the arguments that differ.
     private int CompareInBatches(IReadOnlyList<string> arguments, IReadOnlyList<string> options)
     {
-        int differences = 0;
-        for (int start = 0; start < arguments.Count; start += BatchSize)
-        {
-            var batch = arguments.Skip(start).Take(BatchSize).ToList();
-            if (Same(options.Concat(batch).ToList(), out _))
-            {
-                continue;
-            }
-
-            foreach (var argument in batch)
-            {
-                if (!Same(options.Append(argument).ToList(), out string why))
-                {
-                    differences++;
-                    if (differences <= 10)
-                    {
-                        output.WriteLine($"DIFF {string.Join(' ', options)} {argument}: {why}");
-                    }
-                }
-            }
-        }
-
+        var comparison = new ModinfoComparison(output);
+        int differences = comparison.CountDifferences(arguments, options);
+        Assert.Empty(comparison.KmodCrashes);
         return differences;
-    }
-
-    private static bool Same(List<string> args, out string why)
-    {
-        var expected = Kmod.Run("modinfo", args);
-        var actual = InProcessTool.Run("modinfo", args);
-        why = actual.SameAs(expected) ? string.Empty : actual.DescribeDifference(expected);
-        return why.Length == 0;
     }
 
     private static List<string> ModuleNames(KernelTree tree, string kind) =>
