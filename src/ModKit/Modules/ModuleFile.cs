@@ -96,7 +96,24 @@ public sealed class ModuleFile : IDisposable
     /// malformed trailer.
     /// </summary>
     /// <returns>The signature, or <see langword="null"/>.</returns>
-    public ModuleSignature? GetSignature() => ModuleSignatureReader.Read(_source);
+    public ModuleSignature? GetSignature()
+    {
+        long length = _source.Length;
+        if (length < ModuleSignature.FixedTrailerLength)
+        {
+            return null;
+        }
+
+        Span<byte> last = stackalloc byte[ModuleSignature.FixedTrailerLength];
+        _source.ReadExactly(length - last.Length, last);
+        if (!ModuleSignature.TryGetTailLength(last, length, out int tailLength))
+        {
+            return null;
+        }
+
+        byte[] tail = _source.Read(length - tailLength, tailLength);
+        return ModuleSignature.TryDecode(tail, length, out var signature) ? signature : null;
+    }
 
     /// <summary>
     /// What modinfo lists for the module (<c>kmod_module_get_info</c>): the <c>.modinfo</c> entries,
