@@ -1,0 +1,185 @@
+using System.Runtime.InteropServices;
+using ModKit.Text;
+
+namespace ModKit.Index;
+
+public sealed partial class IndexFile
+{
+    /// <summary>
+    /// Exact lookup, as kmod's <c>index_search</c> / <c>index_mm_search</c> (used for modules.dep.bin and
+    /// modules.builtin.bin): the lowest-priority value stored under <paramref name="key"/>.
+    /// </summary>
+    /// <param name="key">The key; encoded as UTF-8 and cut at the first NUL, as a C string.</param>
+    /// <param name="order">Which kmod reader to imitate when several values share the lowest priority.</param>
+    /// <returns>The value, or null when the key is not in the index.</returns>
+    /// <exception cref="ModuleFormatException">A node on the way is malformed.</exception>
+    /// <exception cref="IOException">Reading the file failed.</exception>
+    /// <exception cref="ObjectDisposedException">The index was disposed.</exception>
+    public string? Lookup(string key, IndexTieOrder order = IndexTieOrder.Mmap)
+    {
+        byte[] k = KeyBytes(key);
+        var node = ReadNode(_rootPointer);
+        int i = 0;
+
+        // Each step consumes at least one key byte, so even a looping file ends the descent.
+        while (node is not null)
+        {
+            if (!MatchPrefix(node.Prefix, k, i))
+                return null;
+            i += node.Prefix.Length;
+            if (i == k.Length)
+            {
+                var values = InReaderOrder(ReadValues(node), order);
+                return values.Length == 0 ? null : Decode(values[0].Value);
+            }
+
+            node = ReadNode(node.ChildPointer(k[i]));
+            i++;
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Wildcard lookup, as kmod's <c>index_searchwild</c> / <c>index_mm_searchwild</c> (used for
+    /// modules.alias.bin, modules.symbols.bin and modules.builtin.alias.bin): the keys of the index are shell
+    /// patterns, and every value whose key matches <paramref name="key"/> under <see cref="FnMatch"/>, or
+    /// equals it, is returned.
+    /// </summary>
+    /// <param name="key">The string to match, e.g. a device's modalias; UTF-8, cut at the first NUL.</param>
+    /// <param name="order">Which kmod reader's order to give values of equal priority (see <see cref="IndexTieOrder"/>).</param>
+    /// <returns>The matching values by ascending priority; empty when nothing matches. A value is listed once
+    /// per matching key, so it may repeat, as in kmod.</returns>
+    /// <exception cref="ModuleFormatException">A node visited is malformed.</exception>
+    /// <exception cref="IOException">Reading the file failed.</exception>
+    /// <exception cref="ObjectDisposedException">The index was disposed.</exception>
+    public IReadOnlyList<IndexValue> LookupWildcard(string key, IndexTieOrder order = IndexTieOrder.Mmap)
+    {
+        byte[] k = KeyBytes(key);
+        var added = new List<RawValue>();
+        var pattern = new List<byte>();
+        uint pointer = _rootPointer;
+        var node = ReadNode(pointer);
+        int i = 0;
+
+        // Descend along the key like an exact lookup, but search every subtree that starts with a wildcard.
+        while (node is not null)
+        {
+            var prefix = node.Prefix;
+            for (int j = 0; j < prefix.Length; j++)
+            {
+                byte ch = prefix[j];
+                if (IsWildcard(ch))
+                {
+                    CollectMatches(pointer, node, j, pattern, k.AsSpan(i + j), order, added);
+                    return Merge(added);
+                }
+
+                if (i + j >= k.Length || ch != k[i + j])
+                    return Merge(added);
+            }
+
+            i += prefix.Length;
+            foreach (byte wildcard in "*?["u8)
+            {
+                uint childPointer = node.ChildPointer(wildcard);
+                var child = ReadNode(childPointer);
+                if (child is null)
+                    continue;
+                pattern.Add(wildcard);
+                CollectMatches(childPointer, child, 0, pattern, k.AsSpan(i), order, added);
+                pattern.RemoveAt(pattern.Count - 1);
+            }
+
+            if (i == k.Length)
+            {
+                added.AddRange(InReaderOrder(ReadValues(node), order));
+                break;
+            }
+
+            pointer = node.ChildPointer(k[i]);
+            node = ReadNode(pointer);
+            i++;
+        }
+
+        return Merge(added);
+    }
+
+    private static bool IsWildcard(byte ch) => ch is (byte)'*' or (byte)'?' or (byte)'[';
+
+    private static bool MatchPrefix(byte[] prefix, byte[] key, int at) =>
+        prefix.Length <= key.Length - at && prefix.AsSpan().SequenceEqual(key.AsSpan(at, prefix.Length));
+
+    /// <summary>
+    /// Tests every key in the subtree of <paramref name="start"/> against <paramref name="subkey"/>. The
+    /// pattern is rebuilt from the wildcard on (<paramref name="pattern"/> holds what precedes this node's
+    /// prefix from position <paramref name="j"/>). Children are searched before the node's own values, in
+    /// ascending character order, as kmod's <c>index_searchwild__all</c> does; an explicit stack replaces
+    /// its recursion so that no file can exhaust the call stack, and a node met twice (a loop, or subtrees
+    /// shared, which depmod never writes) ends the search with an error instead of running forever.
+    /// </summary>
+    private void CollectMatches(uint startPointer, IndexNode start, int j, List<byte> pattern, ReadOnlySpan<byte> subkey,
+        IndexTieOrder order, List<RawValue> added)
+    {
+        var visited = new HashSet<uint> { startPointer };
+        var frames = new List<Frame>();
+        pattern.AddRange(start.Prefix.AsSpan(j));
+        frames.Add(new Frame(start, 0, start.Prefix.Length - j));
+        while (frames.Count > 0)
+        {
+            var frame = frames[^1];
+            var children = frame.Node.Children;
+            int slot = frame.NextSlot;
+            while (slot < children.Length && (children[slot] & IndexFormat.OffsetMask) == 0)
+                slot++;
+
+            if (slot < children.Length)
+            {
+                frames[^1] = frame with { NextSlot = slot + 1 };
+                var child = ReadTreeChild(children[slot], visited);
+                pattern.Add((byte)(frame.Node.First + slot));
+                pattern.AddRange(child.Prefix);
+                frames.Add(new Frame(child, 0, 1 + child.Prefix.Length));
+                continue;
+            }
+
+            if (frame.Node.ValueCount > 0 && FnMatch.IsMatch(CollectionsMarshal.AsSpan(pattern), subkey))
+                added.AddRange(InReaderOrder(ReadValues(frame.Node), order));
+            pattern.RemoveRange(pattern.Count - frame.Pushed, frame.Pushed);
+            frames.RemoveAt(frames.Count - 1);
+        }
+    }
+
+    /// <summary>
+    /// A node's values in the order kmod's reader holds them. The mmap reader keeps file order; the stdio
+    /// reader inserts each value read before the first one of greater or equal priority (kmod's
+    /// <c>add_value</c>), which sorts by priority and reverses ties.
+    /// </summary>
+    private static RawValue[] InReaderOrder(RawValue[] values, IndexTieOrder order) =>
+        order == IndexTieOrder.Mmap || values.Length < 2 ? values : InsertionOrder(values);
+
+    /// <summary>
+    /// The list kmod's <c>add_value</c> builds from values inserted in the given order: ascending priority,
+    /// and among equal priorities the latest inserted first (a stable sort of the reversed sequence).
+    /// </summary>
+    private static RawValue[] InsertionOrder(IReadOnlyList<RawValue> inserted)
+    {
+        var result = new RawValue[inserted.Count];
+        for (int i = 0; i < result.Length; i++)
+            result[i] = inserted[result.Length - 1 - i];
+        return [.. result.OrderBy(v => v.Priority)];
+    }
+
+    /// <summary>Wildcard results as kmod collects them: every matching node's values go through <c>add_value</c>.</summary>
+    private static IndexValue[] Merge(List<RawValue> added)
+    {
+        var merged = InsertionOrder(added);
+        var result = new IndexValue[merged.Length];
+        for (int i = 0; i < merged.Length; i++)
+            result[i] = new IndexValue(Decode(merged[i].Value), merged[i].Priority);
+        return result;
+    }
+
+    /// <summary>A node being traversed: its next child slot, and how many pattern bytes it pushed.</summary>
+    private readonly record struct Frame(IndexNode Node, int NextSlot, int Pushed);
+}
