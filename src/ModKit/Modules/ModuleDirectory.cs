@@ -24,7 +24,18 @@ public sealed class ModuleDirectory
 
     /// <summary>Creates a view of a module directory.</summary>
     /// <param name="path">The directory's absolute path.</param>
-    public ModuleDirectory(string path) => Path = path;
+    /// <param name="tieOrder">
+    /// The order of equal-priority index matches: <see cref="IndexTieOrder.Stdio"/> as kmod's modinfo
+    /// (which does not preload the indexes) sees them, <see cref="IndexTieOrder.Mmap"/> as modprobe does.
+    /// </param>
+    public ModuleDirectory(string path, IndexTieOrder tieOrder = IndexTieOrder.Stdio)
+    {
+        Path = path;
+        TieOrder = tieOrder;
+    }
+
+    /// <summary>The order in which equal-priority index matches are returned.</summary>
+    public IndexTieOrder TieOrder { get; }
 
     /// <summary>The directory's absolute path.</summary>
     public string Path { get; }
@@ -151,13 +162,24 @@ public sealed class ModuleDirectory
 
     private IReadOnlyList<ModuleReference>? FromAliasIndex(string index, string key, bool builtin)
     {
-        using var file = IndexFile.TryOpen(System.IO.Path.Combine(Path, index));
-        if (file is null)
+        if (!IndexFile.TryOpen(System.IO.Path.Combine(Path, index), out var file))
         {
             return null;
         }
 
-        var values = file.SearchWildcard(key, WildcardTieOrder.FileOrder);
+        IReadOnlyList<IndexValue> values;
+        using (file)
+        {
+            try
+            {
+                values = file.LookupWildcard(key, TieOrder);
+            }
+            catch (ModuleFormatException)
+            {
+                return null; // a corrupt index answers nothing, like one that cannot be opened
+            }
+        }
+
         if (values.Count == 0)
         {
             return null;
@@ -174,8 +196,22 @@ public sealed class ModuleDirectory
 
     private string? SearchExact(string index, string key)
     {
-        using var file = IndexFile.TryOpen(System.IO.Path.Combine(Path, index));
-        return file?.Search(key);
+        if (!IndexFile.TryOpen(System.IO.Path.Combine(Path, index), out var file))
+        {
+            return null;
+        }
+
+        using (file)
+        {
+            try
+            {
+                return file.Lookup(key, TieOrder);
+            }
+            catch (ModuleFormatException)
+            {
+                return null;
+            }
+        }
     }
 
     private string Join(string relative) => relative.StartsWith('/') ? relative : Path + "/" + relative;
