@@ -74,6 +74,16 @@ public sealed class ModinfoEdgeCaseTests : IDisposable
     {
         var expected = Kmod.Run("modinfo", args, workingDirectory);
         var actual = InProcessTool.Run("modinfo", args, workingDirectory);
+        if (expected.ExitCode > 128)
+        {
+            // Debian builds kmod 30 with assertions on, and some broken files trip them (the process
+            // aborts). kmod's release build reports EINVAL there; ModKit must report a clean error.
+            _output.WriteLine($"kmod aborted (exit {expected.ExitCode}): {expected.StderrText.Trim()}");
+            Assert.Equal(1, actual.ExitCode);
+            Assert.Matches("^modinfo: ERROR: could not get modinfo from '[^']+': Invalid argument\n$", actual.StderrText);
+            return;
+        }
+
         if (!actual.SameAs(expected))
         {
             _output.WriteLine($"modinfo {string.Join(' ', args)}: {actual.DescribeDifference(expected)}");
