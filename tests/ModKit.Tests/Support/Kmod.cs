@@ -9,9 +9,9 @@ internal static partial class Kmod
     public static string Binary => ProcessRunner.Require("/usr/bin/kmod", "/bin/kmod");
 
     /// <summary>Runs kmod as <paramref name="tool"/> (argv[0] = the tool's name, as from PATH).</summary>
-    public static ProcessResult Run(string tool, IEnumerable<string> args, string? workingDirectory = null)
+    public static ProcessResult Run(string tool, IEnumerable<string> args, string? workingDirectory = null, TimeSpan? timeout = null)
     {
-        var result = ProcessRunner.Run(Binary, args, workingDirectory, argv0: tool);
+        var result = ProcessRunner.Run(Binary, args, workingDirectory, argv0: tool, timeout: timeout);
         return result with { Stderr = NormalizeLibkmodLocation(result.Stderr) };
     }
 

@@ -3,6 +3,9 @@ namespace ModKit.Tests.Support;
 /// <summary>What a process (or an in-process tool run) produced.</summary>
 internal sealed record ProcessResult(byte[] Stdout, byte[] Stderr, int ExitCode)
 {
+    /// <summary>The process was killed because it ran past its time limit.</summary>
+    public bool TimedOut { get; init; }
+
     public string StdoutText => System.Text.Encoding.UTF8.GetString(Stdout);
 
     public string StderrText => System.Text.Encoding.UTF8.GetString(Stderr);

@@ -6,7 +6,8 @@ namespace ModKit.Tests.Support;
 internal static class ProcessRunner
 {
     public static ProcessResult Run(string fileName, IEnumerable<string> args, string? workingDirectory = null,
-        string? argv0 = null, IDictionary<string, string>? environment = null, byte[]? stdin = null)
+        string? argv0 = null, IDictionary<string, string>? environment = null, byte[]? stdin = null,
+        TimeSpan? timeout = null)
     {
         var info = new ProcessStartInfo
         {
@@ -59,9 +60,15 @@ internal static class ProcessRunner
         }
 
         process.StandardInput.Close();
+        bool exited = process.WaitForExit(timeout ?? TimeSpan.FromMinutes(10));
+        if (!exited)
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+
         Task.WaitAll(outTask, errTask);
-        process.WaitForExit();
-        return new ProcessResult(stdout.ToArray(), stderr.ToArray(), process.ExitCode);
+        return new ProcessResult(stdout.ToArray(), stderr.ToArray(), exited ? process.ExitCode : -1) { TimedOut = !exited };
     }
 
     /// <summary>The path of a required program; the test fails (never skips) when it is missing.</summary>
