@@ -62,7 +62,10 @@ public static class ModuleSymbols
     /// </summary>
     /// <param name="elf">The module.</param>
     /// <returns>The needed symbols.</returns>
-    /// <exception cref="ModuleFormatException">The module has no usable <c>.symtab</c>/<c>.strtab</c>.</exception>
+    /// <exception cref="ModuleFormatException">
+    /// The module has no usable <c>.symtab</c>/<c>.strtab</c>, or an undefined symbol's name lies outside
+    /// <c>.strtab</c> (<see cref="Errno.EINVAL"/>).
+    /// </exception>
     public static List<ModuleSymbol> GetDependencies(ElfFile elf)
     {
         var versions = new List<(ulong Crc, string Name)>();
@@ -89,12 +92,24 @@ public static class ModuleSymbols
         bool sparc = elf.Machine is ElfLayout.EmSparc or ElfLayout.EmSparcV9;
         foreach (var sym in Symbols(elf, symtab, strtab))
         {
-            if (sym.Shndx != ElfLayout.ShnUndef || sym.Name.IsEmpty)
+            if (sym.Shndx != ElfLayout.ShnUndef)
             {
                 continue;
             }
 
             if (sparc && (sym.Info & 0xF) == ElfLayout.SttRegister)
+            {
+                continue;
+            }
+
+            // kmod_elf_get_dependency_symbols fails the whole call with EINVAL when an undefined symbol's
+            // name lies outside .strtab (checked after the SPARC register skip, before the empty-name skip).
+            if (sym.NameOffset >= strtab.Length)
+            {
+                ModuleFormatException.Throw("undefined symbol name lies outside .strtab");
+            }
+
+            if (sym.Name.IsEmpty)
             {
                 continue;
             }
