@@ -130,12 +130,13 @@ public static class ModuleSymbols
             result.Add(new ModuleSymbol(name, crc, bind));
         }
 
+        // Records no symbol matched (module_layout) are appended with their names as stored: unlike
+        // kmod_elf_get_modversions, kmod_elf_get_dependency_symbols keeps a leading '.'.
         for (int v = 0; v < versions.Count; v++)
         {
             if (!visited[v])
             {
-                string name = versions[v].Name;
-                result.Add(new ModuleSymbol(name.StartsWith('.') ? name[1..] : name, versions[v].Crc, SymbolBinding.Undefined));
+                result.Add(new ModuleSymbol(versions[v].Name, versions[v].Crc, SymbolBinding.Undefined));
             }
         }
 
