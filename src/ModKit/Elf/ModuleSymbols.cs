@@ -19,8 +19,8 @@ public static class ModuleSymbols
     /// <param name="elf">The module.</param>
     /// <returns>The records in file order; empty when the section is empty.</returns>
     /// <exception cref="ModuleFormatException">
-    /// The section is missing (<see cref="Errno.ENOENT"/>, as kmod 30 reports it) or its size is not a
-    /// multiple of 64 (<see cref="Errno.EINVAL"/>).
+    /// The section is missing (<see cref="Errno.ENOENT"/>, as kmod 30 reports it), its size is not a
+    /// multiple of 64, or a record's name does not end with NUL inside the record (<see cref="Errno.EINVAL"/>).
     /// </exception>
     public static List<ModuleSymbol> GetVersions(ElfFile elf)
     {
@@ -37,7 +37,14 @@ public static class ModuleSymbols
         var result = new List<ModuleSymbol>(data.Length / VersionRecordSize);
         foreach (var (crc, name) in VersionRecords(elf, data))
         {
-            result.Add(new ModuleSymbol(name, crc, SymbolBinding.Undefined));
+            // PPC64 ELFv1 function descriptors carry a leading dot; kmod_elf_get_modversions drops it.
+            var shown = name.AsSpan();
+            if (!shown.IsEmpty && shown[0] == (byte)'.')
+            {
+                shown = shown[1..];
+            }
+
+            result.Add(new ModuleSymbol(Encoding.UTF8.GetString(shown), crc, SymbolBinding.Undefined));
         }
 
         return result;
@@ -63,15 +70,15 @@ public static class ModuleSymbols
     /// <param name="elf">The module.</param>
     /// <returns>The needed symbols.</returns>
     /// <exception cref="ModuleFormatException">
-    /// The module has no usable <c>.symtab</c>/<c>.strtab</c>, or an undefined symbol's name lies outside
-    /// <c>.strtab</c> (<see cref="Errno.EINVAL"/>).
+    /// The module has no usable <c>.symtab</c>/<c>.strtab</c>, an undefined symbol's name lies outside
+    /// <c>.strtab</c>, or a <c>__versions</c> record's name does not end with NUL (all <see cref="Errno.EINVAL"/>).
     /// </exception>
     public static List<ModuleSymbol> GetDependencies(ElfFile elf)
     {
-        var versions = new List<(ulong Crc, string Name)>();
+        var versions = new List<(ulong Crc, byte[] Name)>();
         if (elf.TryReadSection("__versions", out var versionData) && versionData.Length % VersionRecordSize == 0)
         {
-            versions.AddRange(VersionRecords(elf, versionData, keepLeadingDot: true));
+            versions.AddRange(VersionRecords(elf, versionData));
         }
 
         bool hasTables = elf.TryReadSection(".strtab", out var strtab);
@@ -114,11 +121,12 @@ public static class ModuleSymbols
                 continue;
             }
 
-            string name = Encoding.UTF8.GetString(sym.Name);
+            // kmod_elf_crc_find: the first record whose name equals the symbol's byte for byte (streq),
+            // leading '.' included.
             ulong crc = 0;
             for (int v = 0; v < versions.Count; v++)
             {
-                if (versions[v].Name == name)
+                if (sym.Name.SequenceEqual(versions[v].Name))
                 {
                     crc = versions[v].Crc;
                     visited[v] = true;
@@ -127,7 +135,7 @@ public static class ModuleSymbols
             }
 
             var bind = (sym.Info >> 4) == 2 ? SymbolBinding.Weak : SymbolBinding.Undefined;
-            result.Add(new ModuleSymbol(name, crc, bind));
+            result.Add(new ModuleSymbol(Encoding.UTF8.GetString(sym.Name), crc, bind));
         }
 
         // Records no symbol matched (module_layout) are appended with their names as stored: unlike
@@ -136,30 +144,35 @@ public static class ModuleSymbols
         {
             if (!visited[v])
             {
-                result.Add(new ModuleSymbol(versions[v].Name, versions[v].Crc, SymbolBinding.Undefined));
+                result.Add(new ModuleSymbol(Encoding.UTF8.GetString(versions[v].Name), versions[v].Crc, SymbolBinding.Undefined));
             }
         }
 
         return result;
     }
 
-    private static IEnumerable<(ulong Crc, string Name)> VersionRecords(ElfFile elf, byte[] data, bool keepLeadingDot = false)
+    private static List<(ulong Crc, byte[] Name)> VersionRecords(ElfFile elf, byte[] data)
     {
         int crcSize = elf.WordSize;
         var fields = elf.Fields;
+        var records = new List<(ulong Crc, byte[] Name)>(data.Length / VersionRecordSize);
         for (int off = 0; off + VersionRecordSize <= data.Length; off += VersionRecordSize)
         {
             ulong crc = fields.Word(data, off, crcSize);
-            var name = CString(data.AsSpan(off + crcSize, VersionRecordSize - crcSize));
+            var name = data.AsSpan(off + crcSize, VersionRecordSize - crcSize);
+            int end = name.IndexOf((byte)0);
 
-            // PPC64 ELFv1 function descriptors carry a leading dot; kmod drops it.
-            if (!keepLeadingDot && !name.IsEmpty && name[0] == (byte)'.')
+            // A name must end inside its record (kmod-behavior.md §5.5; kmod since 0930e7b "Validate symbol
+            // names in ELF files" returns EINVAL, kmod 30 read on into the next record).
+            if (end < 0)
             {
-                name = name[1..];
+                ModuleFormatException.Throw("__versions record name is not NUL-terminated");
             }
 
-            yield return (crc, Encoding.UTF8.GetString(name));
+            records.Add((crc, name[..end].ToArray()));
         }
+
+        return records;
     }
 
     private static List<ModuleSymbol>? ExportsFromSymtab(ElfFile elf)
