@@ -19,8 +19,8 @@ public static class ModuleSymbols
     /// <param name="elf">The module.</param>
     /// <returns>The records in file order; empty when the section is empty.</returns>
     /// <exception cref="ModuleFormatException">
-    /// The section is missing (<see cref="Errno.ENOENT"/>, as kmod 30 reports it) or its size is not a
-    /// multiple of 64 (<see cref="Errno.EINVAL"/>).
+    /// The section is missing (<see cref="Errno.ENOENT"/>, as kmod 30 reports it), its size is not a
+    /// multiple of 64, or a record's name does not end with NUL inside the record (<see cref="Errno.EINVAL"/>).
     /// </exception>
     public static List<ModuleSymbol> GetVersions(ElfFile elf)
     {
@@ -37,7 +37,14 @@ public static class ModuleSymbols
         var result = new List<ModuleSymbol>(data.Length / VersionRecordSize);
         foreach (var (crc, name) in VersionRecords(elf, data))
         {
-            result.Add(new ModuleSymbol(name, crc, SymbolBinding.Undefined));
+            // PPC64 ELFv1 function descriptors carry a leading dot; kmod_elf_get_modversions drops it.
+            var shown = name.AsSpan();
+            if (!shown.IsEmpty && shown[0] == (byte)'.')
+            {
+                shown = shown[1..];
+            }
+
+            result.Add(new ModuleSymbol(Encoding.UTF8.GetString(shown), crc, SymbolBinding.Undefined));
         }
 
         return result;
@@ -62,13 +69,16 @@ public static class ModuleSymbols
     /// </summary>
     /// <param name="elf">The module.</param>
     /// <returns>The needed symbols.</returns>
-    /// <exception cref="ModuleFormatException">The module has no usable <c>.symtab</c>/<c>.strtab</c>.</exception>
+    /// <exception cref="ModuleFormatException">
+    /// The module has no usable <c>.symtab</c>/<c>.strtab</c>, an undefined symbol's name lies outside
+    /// <c>.strtab</c>, or a <c>__versions</c> record's name does not end with NUL (all <see cref="Errno.EINVAL"/>).
+    /// </exception>
     public static List<ModuleSymbol> GetDependencies(ElfFile elf)
     {
-        var versions = new List<(ulong Crc, string Name)>();
+        var versions = new List<(ulong Crc, byte[] Name)>();
         if (elf.TryReadSection("__versions", out var versionData) && versionData.Length % VersionRecordSize == 0)
         {
-            versions.AddRange(VersionRecords(elf, versionData, keepLeadingDot: true));
+            versions.AddRange(VersionRecords(elf, versionData));
         }
 
         bool hasTables = elf.TryReadSection(".strtab", out var strtab);
@@ -89,7 +99,7 @@ public static class ModuleSymbols
         bool sparc = elf.Machine is ElfLayout.EmSparc or ElfLayout.EmSparcV9;
         foreach (var sym in Symbols(elf, symtab, strtab))
         {
-            if (sym.Shndx != ElfLayout.ShnUndef || sym.Name.IsEmpty)
+            if (sym.Shndx != ElfLayout.ShnUndef)
             {
                 continue;
             }
@@ -99,11 +109,24 @@ public static class ModuleSymbols
                 continue;
             }
 
-            string name = Encoding.UTF8.GetString(sym.Name);
+            // kmod_elf_get_dependency_symbols fails the whole call with EINVAL when an undefined symbol's
+            // name lies outside .strtab (checked after the SPARC register skip, before the empty-name skip).
+            if (sym.NameOffset >= strtab.Length)
+            {
+                ModuleFormatException.Throw("undefined symbol name lies outside .strtab");
+            }
+
+            if (sym.Name.IsEmpty)
+            {
+                continue;
+            }
+
+            // kmod_elf_crc_find: the first record whose name equals the symbol's byte for byte (streq),
+            // leading '.' included.
             ulong crc = 0;
             for (int v = 0; v < versions.Count; v++)
             {
-                if (versions[v].Name == name)
+                if (sym.Name.SequenceEqual(versions[v].Name))
                 {
                     crc = versions[v].Crc;
                     visited[v] = true;
@@ -112,38 +135,44 @@ public static class ModuleSymbols
             }
 
             var bind = (sym.Info >> 4) == 2 ? SymbolBinding.Weak : SymbolBinding.Undefined;
-            result.Add(new ModuleSymbol(name, crc, bind));
+            result.Add(new ModuleSymbol(Encoding.UTF8.GetString(sym.Name), crc, bind));
         }
 
+        // Records no symbol matched (module_layout) are appended with their names as stored: unlike
+        // kmod_elf_get_modversions, kmod_elf_get_dependency_symbols keeps a leading '.'.
         for (int v = 0; v < versions.Count; v++)
         {
             if (!visited[v])
             {
-                string name = versions[v].Name;
-                result.Add(new ModuleSymbol(name.StartsWith('.') ? name[1..] : name, versions[v].Crc, SymbolBinding.Undefined));
+                result.Add(new ModuleSymbol(Encoding.UTF8.GetString(versions[v].Name), versions[v].Crc, SymbolBinding.Undefined));
             }
         }
 
         return result;
     }
 
-    private static IEnumerable<(ulong Crc, string Name)> VersionRecords(ElfFile elf, byte[] data, bool keepLeadingDot = false)
+    private static List<(ulong Crc, byte[] Name)> VersionRecords(ElfFile elf, byte[] data)
     {
         int crcSize = elf.WordSize;
         var fields = elf.Fields;
+        var records = new List<(ulong Crc, byte[] Name)>(data.Length / VersionRecordSize);
         for (int off = 0; off + VersionRecordSize <= data.Length; off += VersionRecordSize)
         {
             ulong crc = fields.Word(data, off, crcSize);
-            var name = CString(data.AsSpan(off + crcSize, VersionRecordSize - crcSize));
+            var name = data.AsSpan(off + crcSize, VersionRecordSize - crcSize);
+            int end = name.IndexOf((byte)0);
 
-            // PPC64 ELFv1 function descriptors carry a leading dot; kmod drops it.
-            if (!keepLeadingDot && !name.IsEmpty && name[0] == (byte)'.')
+            // A name must end inside its record (kmod-behavior.md §5.5; kmod since 0930e7b "Validate symbol
+            // names in ELF files" returns EINVAL, kmod 30 read on into the next record).
+            if (end < 0)
             {
-                name = name[1..];
+                ModuleFormatException.Throw("__versions record name is not NUL-terminated");
             }
 
-            yield return (crc, Encoding.UTF8.GetString(name));
+            records.Add((crc, name[..end].ToArray()));
         }
+
+        return records;
     }
 
     private static List<ModuleSymbol>? ExportsFromSymtab(ElfFile elf)
