@@ -76,17 +76,23 @@ internal sealed class ModinfoTool
             : _context.UnderRoot("/lib/modules/" + _context.KernelRelease());
         var modules = new ModuleDirectory(_context.MakeAbsolute(directory));
 
+        // Which arguments name module files is decided up front (a stat each), so their contents can
+        // be read ahead in parallel; everything is still printed in argument order.
+        var filePaths = names.Select(n => !argIsModuleName && IsModuleFileName(n) ? _context.MakeAbsolute(n) : null).ToArray();
+        bool filenameOnly = _field is not null && _field.AsSpan().SequenceEqual("filename"u8);
+        var prefetch = new ModuleInfoPrefetch(filenameOnly ? new string?[filePaths.Length] : filePaths);
         bool failed = false;
-        foreach (string name in names)
+        for (int i = 0; i < names.Count; i++)
         {
+            string name = names[i];
             bool ok;
             if (argIsModuleName)
             {
                 ok = ByName(modules, name);
             }
-            else if (IsModuleFileName(name))
+            else if (filePaths[i] is not null)
             {
-                ok = ByPath(modules, name);
+                ok = ByPath(modules, name, prefetch, i);
             }
             else
             {
@@ -127,7 +133,7 @@ internal sealed class ModinfoTool
         }
     }
 
-    private bool ByPath(ModuleDirectory modules, string path)
+    private bool ByPath(ModuleDirectory modules, string path, ModuleInfoPrefetch prefetch, int index)
     {
         string absolute = _context.MakeAbsolute(path);
         string? name = ModuleName.FromPath(path);
@@ -137,7 +143,7 @@ internal sealed class ModinfoTool
             return false;
         }
 
-        return Print(modules, new ModuleReference(name, absolute, builtin: false));
+        return Print(modules, new ModuleReference(name, absolute, builtin: false), prefetch, index);
     }
 
     private bool ByName(ModuleDirectory modules, string name)
@@ -176,7 +182,7 @@ internal sealed class ModinfoTool
     }
 
     // kmod_module_get_path decides: a module without a file is shown as builtin.
-    private bool Print(ModuleDirectory modules, ModuleReference module)
+    private bool Print(ModuleDirectory modules, ModuleReference module, ModuleInfoPrefetch? prefetch = null, int index = -1)
     {
         string? filename = modules.ResolvePath(module);
         bool builtin = filename is null;
@@ -205,7 +211,9 @@ internal sealed class ModinfoTool
             PaddedLine("filename:", filename!);
         }
 
-        int error = modules.TryGetInfo(module, out var entries);
+        int error = prefetch is not null
+            ? prefetch.Take(index, out var entries)
+            : modules.TryGetInfo(module, out entries);
         if (error != 0)
         {
             // A kernel older than 5.2 has no modules.builtin.modinfo: not an error.

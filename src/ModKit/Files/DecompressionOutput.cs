@@ -67,19 +67,14 @@ internal sealed class DecompressionOutput : IDisposable
     }
 
     /// <summary>Returns the written bytes as an array of exactly <see cref="Length"/> bytes.</summary>
-    public byte[] ToArray()
+    /// <summary>Hands the buffer over to the caller, who must release it.</summary>
+    public DecodedImage Detach()
     {
-        if (!_pooled && _length == _buffer.Length)
-        {
-            byte[] exact = _buffer;
-            _buffer = [];
-            _length = 0;
-            return exact;
-        }
-
-        byte[] result = GC.AllocateUninitializedArray<byte>(_length);
-        _buffer.AsSpan(0, _length).CopyTo(result);
-        return result;
+        var image = new DecodedImage(_buffer, _length, _pooled);
+        _buffer = [];
+        _pooled = false;
+        _length = 0;
+        return image;
     }
 
     public void Dispose()

@@ -20,7 +20,7 @@ internal static unsafe class GzipDecoder
     // A gzip member is at least a 10-byte header, an empty deflate block and an 8-byte trailer.
     private const int MinimumMemberLength = 18;
 
-    public static byte[] Decode(CompressedInput input, int limit)
+    public static DecodedImage Decode(CompressedInput input, int limit)
     {
         using var output = new DecompressionOutput(limit, DeclaredSize(input), input.Length);
         var strm = (Zlib.Stream*)NativeMemory.AllocZeroed((nuint)sizeof(Zlib.Stream));
@@ -63,7 +63,7 @@ internal static unsafe class GzipDecoder
                 {
                     if (!StartsAnotherMember(input))
                     {
-                        return output.ToArray();
+                        return output.Detach();
                     }
 
                     Zlib.InflateReset(strm);

@@ -53,7 +53,7 @@ public static class ModuleDecompressor
         ArgumentNullException.ThrowIfNull(file);
         CheckLimit(maxDecompressedSize);
         using var input = new CompressedInput(file);
-        return Decode(input, compression, maxDecompressedSize);
+        return Decode(input, compression, maxDecompressedSize).ToExactArray();
     }
 
     /// <summary>Decompresses a module read from a stream's current position to its end.</summary>
@@ -73,7 +73,7 @@ public static class ModuleDecompressor
         ArgumentNullException.ThrowIfNull(source);
         CheckLimit(maxDecompressedSize);
         using var input = new CompressedInput(source);
-        return Decode(input, compression, maxDecompressedSize);
+        return Decode(input, compression, maxDecompressedSize).ToExactArray();
     }
 
     /// <summary>Whether the library that decodes <paramref name="compression"/> can be loaded on this system.</summary>
@@ -98,7 +98,17 @@ public static class ModuleDecompressor
         }
     }
 
-    private static byte[] Decode(CompressedInput input, ModuleCompression compression, int limit)
+    /// <summary>
+    /// Decompresses into a buffer rented from the shared pool (no exact-size copy): for readers that
+    /// open thousands of modules one after another and release each image when done.
+    /// </summary>
+    internal static DecodedImage DecompressPooled(SafeFileHandle file, ModuleCompression compression)
+    {
+        using var input = new CompressedInput(file);
+        return Decode(input, compression, DefaultMaxDecompressedSize);
+    }
+
+    private static DecodedImage Decode(CompressedInput input, ModuleCompression compression, int limit)
     {
         try
         {
@@ -120,7 +130,7 @@ public static class ModuleDecompressor
         }
     }
 
-    private static byte[] Copy(CompressedInput input, int limit)
+    private static DecodedImage Copy(CompressedInput input, int limit)
     {
         using var output = new DecompressionOutput(limit, input.Length, input.Length);
         while (!input.Available.IsEmpty || input.Fill())
@@ -132,7 +142,7 @@ public static class ModuleDecompressor
             output.Advance(count);
         }
 
-        return output.ToArray();
+        return output.Detach();
     }
 
     private static string LibraryName(ModuleCompression compression) => compression switch

@@ -19,7 +19,7 @@ internal static unsafe class XzDecoder
             NativeMemory.Free((void*)strm);
         });
 
-    public static byte[] Decode(CompressedInput input, int limit)
+    public static DecodedImage Decode(CompressedInput input, int limit)
     {
         using var output = new DecompressionOutput(limit, expectedSize: null, input.Length);
         var strm = (Lzma.Stream*)Pool.Rent();
@@ -62,7 +62,7 @@ internal static unsafe class XzDecoder
                 output.Advance(destination.Length - (int)strm->AvailOut);
                 if (ret == Lzma.Ret.StreamEnd)
                 {
-                    return output.ToArray();
+                    return output.Detach();
                 }
 
                 if (ret != Lzma.Ret.Ok)

@@ -19,7 +19,7 @@ internal static unsafe class ZstdDecoder
 {
     private static readonly NativeContextPool Pool = new(Zstd.CreateDStream, stream => Zstd.FreeDStream(stream));
 
-    public static byte[] Decode(CompressedInput input, int limit)
+    public static DecodedImage Decode(CompressedInput input, int limit)
     {
         nint stream = Pool.Rent();
         if (stream == 0)
@@ -63,7 +63,7 @@ internal static unsafe class ZstdDecoder
                 while (!input.Available.IsEmpty || (outputFull && ret != 0));
             }
 
-            return output.ToArray();
+            return output.Detach();
         }
         finally
         {

@@ -7,11 +7,26 @@ public sealed class MemoryByteSource : ByteSource
     /// <param name="memory">The image.</param>
     public MemoryByteSource(ReadOnlyMemory<byte> memory) => Memory = memory;
 
+    /// <summary>Wraps memory that <paramref name="release"/> gives back when the source is disposed.</summary>
+    internal MemoryByteSource(ReadOnlyMemory<byte> memory, Action release)
+        : this(memory) => _release = release;
+
+    private Action? _release;
+
     /// <summary>The whole image.</summary>
     public ReadOnlyMemory<byte> Memory { get; }
 
     /// <inheritdoc/>
     public override long Length => Memory.Length;
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Interlocked.Exchange(ref _release, null)?.Invoke();
+        }
+    }
 
     /// <inheritdoc/>
     public override void ReadExactly(long offset, Span<byte> destination)

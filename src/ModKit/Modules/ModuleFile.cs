@@ -33,7 +33,7 @@ public sealed class ModuleFile : IDisposable
     /// <summary>How the file is compressed.</summary>
     public ModuleCompression Compression { get; }
 
-    /// <summary>The (decompressed) module image.</summary>
+    /// <summary>The (decompressed) module image, valid until this file is disposed.</summary>
     public ByteSource Image => _source;
 
     /// <summary>The ELF view of the image, opened on first use.</summary>
@@ -60,9 +60,11 @@ public sealed class ModuleFile : IDisposable
                 return new ModuleFile(path, compression, new FileByteSource(handle, length));
             }
 
-            byte[] image = ModuleDecompressor.Decompress(handle, compression);
+            // The image lives in a pooled buffer until the file is disposed: reading a whole tree
+            // then allocates no new large arrays per module.
+            var image = ModuleDecompressor.DecompressPooled(handle, compression);
             handle.Dispose();
-            return new ModuleFile(path, compression, new MemoryByteSource(image));
+            return new ModuleFile(path, compression, new MemoryByteSource(image.Memory, image.Release));
         }
         catch (IOException e) when (e is not ModuleFormatException)
         {
