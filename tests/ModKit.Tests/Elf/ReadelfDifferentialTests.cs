@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using ModKit.Elf;
 using ModKit.IO;
+using ModKit.Tests.Support;
 
 namespace ModKit.Tests.Elf;
 
@@ -52,8 +53,8 @@ public sealed partial class ReadelfDifferentialTests : IDisposable
         string obj = Path.Combine(_dir, "mod.o");
         File.WriteAllText(source, ModuleSource);
         string[] flags = mode == "host" ? [] : [mode];
-        var (code, _, stderr) = ExternalTool.Run(ExternalTool.Require("cc"), [.. flags, "-O1", "-c", source, "-o", obj]);
-        Assert.True(code == 0, $"cc {mode} failed (for -m32 install gcc-multilib): {stderr}");
+        var cc = ProcessRunner.Run(ProcessRunner.Require("cc"), [.. flags, "-O1", "-c", source, "-o", obj]);
+        Assert.True(cc.ExitCode == 0, $"cc {mode} failed (for -m32 install gcc-multilib): {cc.StderrText}");
 
         using var bytes = new MemoryByteSource(File.ReadAllBytes(obj));
         var elf = ElfFile.Open(bytes);
@@ -109,8 +110,9 @@ public sealed partial class ReadelfDifferentialTests : IDisposable
         string path = Path.Combine(_dir, "synthetic.o");
         File.WriteAllBytes(path, builder.Build());
 
-        var (code, header, stderr) = ExternalTool.Run(ExternalTool.Require("readelf"), ["-h", "-W", path]);
-        Assert.True(code == 0, stderr);
+        var readelf = ProcessRunner.Run(ProcessRunner.Require("readelf"), ["-h", "-W", path]);
+        Assert.True(readelf.ExitCode == 0, readelf.StderrText);
+        string header = readelf.StdoutText;
         Assert.Contains(elfClass == ElfClass.Elf32 ? "ELF32" : "ELF64", header);
         Assert.Contains(order == ElfByteOrder.LittleEndian ? "little endian" : "big endian", header);
         Assert.Contains("Sparc v9", header);
@@ -128,8 +130,9 @@ public sealed partial class ReadelfDifferentialTests : IDisposable
 
     private static void CompareSections(ElfFile elf, string path)
     {
-        var (code, stdout, stderr) = ExternalTool.Run(ExternalTool.Require("readelf"), ["-S", "-W", path]);
-        Assert.True(code == 0, stderr);
+        var readelf = ProcessRunner.Run(ProcessRunner.Require("readelf"), ["-S", "-W", path]);
+        Assert.True(readelf.ExitCode == 0, readelf.StderrText);
+        string stdout = readelf.StdoutText;
         var sections = SectionLine().Matches(stdout)
             .Select(m => (Index: int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), Name: m.Groups[2].Value,
                 Offset: long.Parse(m.Groups[3].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture),
@@ -156,9 +159,9 @@ public sealed partial class ReadelfDifferentialTests : IDisposable
     /// <summary><c>readelf -s -W</c> entries of <c>.symtab</c> after the null symbol, in table order.</summary>
     private static List<ReadelfSymbol> ReadelfSymbols(string path)
     {
-        var (code, stdout, stderr) = ExternalTool.Run(ExternalTool.Require("readelf"), ["-s", "-W", path]);
-        Assert.True(code == 0, stderr);
-        return [.. SymbolLine().Matches(stdout)
+        var readelf = ProcessRunner.Run(ProcessRunner.Require("readelf"), ["-s", "-W", path]);
+        Assert.True(readelf.ExitCode == 0, readelf.StderrText);
+        return [.. SymbolLine().Matches(readelf.StdoutText)
             .Where(m => m.Groups[1].Value != "0")
             .Select(m => new ReadelfSymbol(ulong.Parse(m.Groups[2].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture),
                 m.Groups[3].Value, m.Groups[4].Value, m.Groups[5].Value))];

@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using System.Diagnostics;
+using ModKit.Tests.Support;
 
 namespace ModKit.Tests.Files;
 
@@ -30,22 +30,10 @@ internal static class CompressionTool
 
     private static byte[] Run(string tool, string[] arguments, byte[]? stdin)
     {
-        var start = new ProcessStartInfo(tool)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        Process process;
+        ProcessResult result;
         try
         {
-            process = Process.Start(start)!;
+            result = ProcessRunner.Run(tool, arguments, stdin: stdin);
         }
         catch (Win32Exception e)
         {
@@ -54,21 +42,7 @@ internal static class CompressionTool
             throw;
         }
 
-        using (process)
-        {
-            var output = new MemoryStream();
-            Task copy = process.StandardOutput.BaseStream.CopyToAsync(output);
-            Task<string> errors = process.StandardError.ReadToEndAsync();
-            if (stdin is not null)
-            {
-                process.StandardInput.BaseStream.Write(stdin);
-            }
-
-            process.StandardInput.Close();
-            copy.Wait();
-            process.WaitForExit();
-            Assert.True(process.ExitCode == 0, $"{tool} {string.Join(' ', arguments)} failed: {errors.Result}");
-            return output.ToArray();
-        }
+        Assert.True(result.ExitCode == 0, $"{tool} {string.Join(' ', arguments)} failed: {result.StderrText}");
+        return result.Stdout;
     }
 }

@@ -1,4 +1,5 @@
 using ModKit.Index;
+using ModKit.Tests.Support;
 
 namespace ModKit.Tests.Index;
 
@@ -23,9 +24,9 @@ public sealed class KmodTieOrderTests : IDisposable
         File.WriteAllText(Path.Combine(_moduleDirectory, "modules.order"), "");
         File.WriteAllText(Path.Combine(_moduleDirectory, "modules.builtin"), "kernel/net/unix/unix.ko\nkernel/fs/ext4/ext4.ko\nkernel/zzz.ko\n");
         File.WriteAllText(Path.Combine(_moduleDirectory, "modules.builtin.modinfo"), "unix.alias=dup_alias\0ext4.alias=dup_alias\0zzz.alias=dup_alias\0");
-        var (exit, _, stderr) = ExternalTool.Run(ExternalTool.Require("depmod"), ["-b", _root, Release]);
-        if (exit != 0)
-            throw new InvalidOperationException($"depmod failed ({exit}): {stderr}");
+        var depmod = ProcessRunner.Run(ProcessRunner.Require("depmod"), ["-b", _root, Release]);
+        if (depmod.ExitCode != 0)
+            throw new InvalidOperationException($"depmod failed ({depmod.ExitCode}): {depmod.StderrText}");
     }
 
     [Fact]
@@ -53,9 +54,9 @@ public sealed class KmodTieOrderTests : IDisposable
 
     private List<string> ResolveWithModprobe()
     {
-        var (_, stdout, _) = ExternalTool.Run(ExternalTool.Require("modprobe"),
+        var modprobe = ProcessRunner.Run(ProcessRunner.Require("modprobe"),
             ["-d", _root, "-S", Release, "-C", _config, "-R", "dup_alias"]);
-        return [.. stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)];
+        return [.. modprobe.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries)];
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);

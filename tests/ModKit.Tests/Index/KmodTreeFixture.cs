@@ -1,3 +1,5 @@
+using ModKit.Tests.Support;
+
 namespace ModKit.Tests.Index;
 
 /// <summary>
@@ -26,11 +28,11 @@ public sealed class KmodTreeFixture : IDisposable
         EmptyConfig = Path.Combine(Root, "empty-modprobe.d");
         Directory.CreateDirectory(EmptyConfig);
 
-        Depmod = ExternalTool.Require("depmod");
-        Modprobe = ExternalTool.Require("modprobe");
-        var (exit, _, stderr) = ExternalTool.Run(Depmod, ["-b", Root, Release]);
-        if (exit != 0)
-            throw new InvalidOperationException($"depmod failed ({exit}): {stderr}");
+        Depmod = ProcessRunner.Require("depmod");
+        Modprobe = ProcessRunner.Require("modprobe");
+        var depmod = ProcessRunner.Run(Depmod, ["-b", Root, Release]);
+        if (depmod.ExitCode != 0)
+            throw new InvalidOperationException($"depmod failed ({depmod.ExitCode}): {depmod.StderrText}");
     }
 
     public string Release { get; }
@@ -48,8 +50,11 @@ public sealed class KmodTreeFixture : IDisposable
     public string PathOf(string name) => Path.Combine(ModuleDirectory, name);
 
     /// <summary>modprobe against the generated tree, without the machine's configuration.</summary>
-    public (int ExitCode, string Stdout, string Stderr) RunModprobe(IEnumerable<string> arguments) =>
-        ExternalTool.Run(Modprobe, ["-d", Root, "-S", Release, "-C", EmptyConfig, .. arguments]);
+    public (int ExitCode, string Stdout, string Stderr) RunModprobe(IEnumerable<string> arguments)
+    {
+        var result = ProcessRunner.Run(Modprobe, ["-d", Root, "-S", Release, "-C", EmptyConfig, .. arguments]);
+        return (result.ExitCode, result.StdoutText, result.StderrText);
+    }
 
     public void Dispose() => Directory.Delete(Root, recursive: true);
 

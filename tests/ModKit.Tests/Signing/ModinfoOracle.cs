@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Text;
 using ModKit.Signing;
+using ModKit.Tests.Support;
 
 namespace ModKit.Tests.Signing;
 
@@ -85,31 +85,15 @@ internal static class ModinfoOracle
         void Line(string key, string value) => text.Append(key).Append(':').Append(new string(' ', 15 - key.Length)).Append(value).Append('\n');
     }
 
-    /// <summary>Runs a program; a missing program fails the test (no skipping).</summary>
+    /// <summary>
+    /// Runs a program and returns its standard output as Latin-1 text, followed by its standard error when it
+    /// fails; a missing program fails the test (no skipping).
+    /// </summary>
     public static string Run(string program, IEnumerable<string> arguments, out int exitCode)
     {
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.Latin1,
-        };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {program}");
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        exitCode = process.ExitCode;
-        if (exitCode != 0)
-        {
-            output += error.Result;
-        }
-
-        return output;
+        var result = ProcessRunner.Run(program, arguments);
+        exitCode = result.ExitCode;
+        string output = Encoding.Latin1.GetString(result.Stdout);
+        return exitCode != 0 ? output + result.StderrText : output;
     }
 }

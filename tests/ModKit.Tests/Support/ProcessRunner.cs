@@ -2,9 +2,15 @@ using System.Diagnostics;
 
 namespace ModKit.Tests.Support;
 
-/// <summary>Runs an external program (kmod, the built binary, cc) and captures its output.</summary>
+/// <summary>
+/// Runs an external program (kmod, the built binary, cc, readelf, compressors) and captures its output: the one
+/// place the tests start processes. The program runs in the C locale (untranslated messages) with LANGUAGE and
+/// POSIXLY_CORRECT removed, unless <c>environment</c> sets them.
+/// </summary>
 internal static class ProcessRunner
 {
+    private static readonly string[] SearchDirectories = ["/usr/sbin", "/sbin", "/usr/bin", "/bin"];
+
     public static ProcessResult Run(string fileName, IEnumerable<string> args, string? workingDirectory = null,
         string? argv0 = null, IDictionary<string, string>? environment = null, byte[]? stdin = null,
         TimeSpan? timeout = null)
@@ -40,7 +46,10 @@ internal static class ProcessRunner
             }
         }
 
+        // glibc translates its messages; the C locale gives the untranslated texts.
         info.Environment["LC_ALL"] = "C";
+        info.Environment.Remove("LANGUAGE");
+        info.Environment.Remove("POSIXLY_CORRECT");
         if (environment is not null)
         {
             foreach (var (k, v) in environment)
@@ -84,5 +93,30 @@ internal static class ProcessRunner
 
         throw new InvalidOperationException(
             $"required program missing: {string.Join(" or ", candidates)} (the README's test command installs it)");
+    }
+
+    /// <summary>
+    /// The absolute path of the program <paramref name="name"/> on PATH or in /usr/sbin, /sbin, /usr/bin, /bin
+    /// (a name with a slash is taken as a path); the test fails (never skips) when it is missing.
+    /// </summary>
+    public static string Require(string name)
+    {
+        if (name.Contains('/', StringComparison.Ordinal))
+        {
+            return Require(new[] { name });
+        }
+
+        var directories = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Concat(SearchDirectories);
+        foreach (string directory in directories)
+        {
+            string candidate = Path.Combine(directory, name);
+            if (directory.Length > 0 && File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException(
+            $"required program missing: '{name}' is not on PATH nor in {string.Join(", ", SearchDirectories)} (the README's test command installs it)");
     }
 }

@@ -1,3 +1,5 @@
+using ModKit.Tests.Support;
+
 namespace ModKit.Tests.Text;
 
 /// <summary>glibc's own fnmatch, through a small C program compiled with <c>cc</c> once per test run.</summary>
@@ -39,9 +41,9 @@ public sealed class GlibcFnMatch : IDisposable
         string source = Path.Combine(_directory, "fnmatch.c");
         _program = Path.Combine(_directory, "fnmatch");
         File.WriteAllText(source, Source);
-        var (exit, _, stderr) = ExternalTool.Run(ExternalTool.Require("cc"), ["-O2", "-o", _program, source]);
-        if (exit != 0)
-            throw new InvalidOperationException("cannot compile the fnmatch harness: " + stderr);
+        var cc = ProcessRunner.Run(ProcessRunner.Require("cc"), ["-O2", "-o", _program, source]);
+        if (cc.ExitCode != 0)
+            throw new InvalidOperationException("cannot compile the fnmatch harness: " + cc.StderrText);
     }
 
     /// <summary>glibc's answers for each pair, in order.</summary>
@@ -56,7 +58,8 @@ public sealed class GlibcFnMatch : IDisposable
             input.WriteByte(0);
         }
 
-        var (exit, stdout, stderr) = ExternalTool.Run(_program, [], input.ToArray());
+        var result = ProcessRunner.Run(_program, [], stdin: input.ToArray());
+        var (exit, stdout, stderr) = (result.ExitCode, result.StdoutText, result.StderrText);
         if (exit != 0 || stdout.Length != pairs.Count || stdout.Contains('E'))
             throw new InvalidOperationException($"fnmatch harness failed ({exit}): {stderr}");
         return [.. stdout.Select(c => c == '1')];

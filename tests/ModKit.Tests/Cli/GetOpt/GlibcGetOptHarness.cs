@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using ModKit.Cli.GetOpt;
+using ModKit.Tests.Support;
 
 namespace ModKit.Tests.Cli.GetOpt;
 
@@ -48,30 +48,9 @@ public sealed class GlibcGetOptHarness : IDisposable
 
     private static (int ExitCode, string Output) Run(string file, IEnumerable<string> arguments, bool posixlyCorrect)
     {
-        var start = new ProcessStartInfo(file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // glibc translates its messages; the C locale gives the untranslated texts.
-        start.Environment["LC_ALL"] = "C";
-        start.Environment.Remove("LANGUAGE");
-        start.Environment.Remove("POSIXLY_CORRECT");
-        if (posixlyCorrect)
-        {
-            start.Environment["POSIXLY_CORRECT"] = "1";
-        }
-
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"Cannot start {file}.");
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output + error.Result);
+        // ProcessRunner runs in the C locale (untranslated glibc messages) without LANGUAGE or POSIXLY_CORRECT.
+        var result = ProcessRunner.Run(file, arguments,
+            environment: posixlyCorrect ? new Dictionary<string, string> { ["POSIXLY_CORRECT"] = "1" } : null);
+        return (result.ExitCode, result.StdoutText + result.StderrText);
     }
 }
