@@ -18,6 +18,7 @@ internal static class Program
             CurrentDirectory = Environment.CurrentDirectory,
             Environment = ReadEnvironment(),
             Kernel = kernel,
+            Syslog = SyslogWriter.For,
             KernelRelease = () => kernel.Release,
         };
 

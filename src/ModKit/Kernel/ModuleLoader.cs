@@ -33,6 +33,12 @@ public static class ModuleLoader
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(parameters);
 
+        // open(2) succeeds on a directory and the first read fails; .NET refuses at open.
+        if (Directory.Exists(path))
+        {
+            return KernelResult.Failure(Errno.EISDIR);
+        }
+
         SafeFileHandle file;
         try
         {
