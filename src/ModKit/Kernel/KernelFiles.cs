@@ -145,7 +145,18 @@ internal sealed class KernelFiles(string root)
     {
         try
         {
-            text = Encoding.UTF8.GetString(File.ReadAllBytes(path));
+            // Not File.ReadAllBytes: sysfs reports a size of 4096 for every attribute, and .NET then
+            // treats the short read as an unexpected end of file.
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
+            var buffer = new MemoryStream();
+            Span<byte> chunk = stackalloc byte[4096];
+            int n;
+            while ((n = stream.Read(chunk)) > 0)
+            {
+                buffer.Write(chunk[..n]);
+            }
+
+            text = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
             errno = 0;
             return true;
         }

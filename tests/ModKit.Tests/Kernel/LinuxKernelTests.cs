@@ -27,6 +27,33 @@ public sealed class LinuxKernelTests : IDisposable
     }
 
     [Fact]
+    public void ReadsRealSysfsAttributes()
+    {
+        // sysfs claims 4096 bytes for every attribute; the reader must stop at the real end.
+        string parameter = Directory.EnumerateFiles("/sys/module", "*", SearchOption.AllDirectories)
+            .First(p => p.Contains("/parameters/", StringComparison.Ordinal) && IsReadable(p));
+        string module = parameter.Split('/')[3];
+        string expected = File.ReadAllLines(parameter)[0];
+
+        var value = new LinuxKernel().ReadParameter(module, Path.GetFileName(parameter));
+
+        Assert.True(value.Succeeded, Errno.Describe(value.Errno));
+        Assert.Equal(expected, value.Value);
+    }
+
+    private static bool IsReadable(string path)
+    {
+        try
+        {
+            return File.ReadAllLines(path).Length > 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    [Fact]
     public void FinitModuleNumberIsKnownForThisArchitecture()
     {
         Assert.Equal(RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 313 : 273, (int)ModKit.Interop.Libc.FinitModuleNumber);
