@@ -32,6 +32,7 @@ compare() {
     sed -i -E 's#^([a-z]+): ([A-Z]+): \.\./libkmod/[a-z-]+\.c:[0-9]+ [a-z_]+\(\) #\1: \2: #' /tmp/k.err
     if [ "$m" = "$k" ] && diff /tmp/m.out /tmp/k.out >/dev/null && diff /tmp/m.err /tmp/k.err >/dev/null; then
         echo "SAME $tool $* (exit $m)"
+        sed 's/^/  out| /' /tmp/m.out; sed 's/^/  err| /' /tmp/m.err
     else
         echo "FAIL $tool $*: modkit exit $m, kmod exit $k"
         sed 's/^/  modkit out| /' /tmp/m.out; sed 's/^/  modkit err| /' /tmp/m.err

@@ -4,12 +4,14 @@
 #
 #   tests/vm/run.sh [scenario ...]      default: every tests/vm/scenarios/*.sh
 #
-# Each scenario boots once; its serial output (between the init's markers) is printed on stdout, one
-# "== <scenario>" header each. The exit status is 0 when every boot reached its end marker and no
-# scenario line starts with "FAIL". Prepares, once and outside git: the kernel package (through
-# scripts/fetch-kernel.sh), the matching linux-headers (apt-get), examples/hello built against them,
-# and the NativeAOT binary (build.sh). Environment: MODKIT_BIN to use a built binary,
-# MODKIT_VM_APPEND to add kernel command-line words, MODKIT_VM_TIMEOUT (seconds a boot may take, 300).
+# A scenario may start with "# modules: ext4 jbd2" (Debian modules copied into /modules) and
+# "# append: module.sig_enforce=1" (kernel command-line words). Each scenario boots once; its serial
+# output (between the init's markers) is printed on stdout under a "== <scenario>" header. The exit
+# status is 0 when every boot reached its end marker and no scenario line starts with "FAIL".
+# Prepares, once and outside git: the kernel package (scripts/fetch-kernel.sh), the matching
+# linux-headers (apt-get), examples/hello built against them, and the NativeAOT binary (build.sh).
+# Environment: MODKIT_BIN (a built binary), MODKIT_VM_KEEP=1 (keep the boot files),
+# MODKIT_VM_APPEND (more kernel command-line words), MODKIT_VM_TIMEOUT (seconds per boot, 300).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -24,7 +26,7 @@ need() {
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
     fi
 }
-need qemu-system-x86 busybox-static cpio kmod gcc make xz-utils zstd
+need qemu-system-x86 busybox-static cpio kmod gcc make xz-utils zstd perl
 
 kernel_dir=$("$repo/scripts/fetch-kernel.sh")
 release=$(basename "$kernel_dir")
@@ -33,16 +35,18 @@ modules=$kernel_dir/plain/lib/modules/$release
 [ -f "$vmlinuz" ] || { log "no $vmlinuz"; exit 1; }
 need "linux-headers-$release"
 
-work=${MODKIT_VM_WORK:-$kernel_dir/vm}
-mkdir -p "$work"
-
-# examples/hello, built out of the source tree against the package's headers.
-hello=$work/hello
-if [ ! -f "$hello/hello.ko" ] || [ "$repo/examples/hello/hello.c" -nt "$hello/hello.ko" ]; then
+# Boot files go to a folder of this run (several worktrees may run the harness at once); the
+# built hello module is shared, keyed by its sources' hash and published atomically.
+work=$(mktemp -d "${TMPDIR:-/tmp}/modkit-vm.XXXXXX")
+[ -n "${MODKIT_VM_KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
+sources_hash=$(cat "$repo"/examples/hello/{hello.c,Kbuild,Makefile} | sha256sum | cut -c1-16)
+hello=$kernel_dir/hello-$sources_hash
+if [ ! -f "$hello/hello.ko" ]; then
     log "building examples/hello for $release"
-    rm -rf "$hello" && mkdir -p "$hello"
-    cp "$repo/examples/hello/hello.c" "$repo/examples/hello/Kbuild" "$repo/examples/hello/Makefile" "$hello/"
-    make -s -C "$hello" KDIR="/usr/src/linux-headers-$release" >&2 2>"$hello/build.log" || { cat "$hello/build.log" >&2; exit 1; }
+    build=$(mktemp -d "$kernel_dir/hello-build.XXXXXX")
+    cp "$repo/examples/hello/hello.c" "$repo/examples/hello/Kbuild" "$repo/examples/hello/Makefile" "$build/"
+    make -s -C "$build" KDIR="/usr/src/linux-headers-$release" >"$build/build.log" 2>&1 || { cat "$build/build.log" >&2; exit 1; }
+    mv -T "$build" "$hello" 2>/dev/null || rm -rf "$build"
 fi
 
 modkit=${MODKIT_BIN:-}
@@ -81,14 +85,15 @@ build_initramfs() { # <scenario> <output>
     cp "$hello/hello.ko" "$root/modules/hello.ko"
     xz --check=crc32 --lzma2=dict=1MiB -c "$hello/hello.ko" > "$root/modules/hello.ko.xz"
     zstd -q -c "$hello/hello.ko" > "$root/modules/hello.ko.zst"
-    ln -s "$modules/kernel" "$root/lib/modules/$release/kernel.src" 2>/dev/null || true
-    rm -f "$root/lib/modules/$release/kernel.src"
-    if [ -n "${MODKIT_VM_MODULES:-}" ]; then
-        for m in $MODKIT_VM_MODULES; do
-            f=$(find "$modules/kernel" -name "$m.ko" | head -1)
-            [ -n "$f" ] && cp "$f" "$root/modules/"
-        done
-    fi
+    # The same module with a version magic this kernel refuses ("mod_unload" changed, same length).
+    perl -0777 -pe 's/mod_unload /mod_unloaX /' "$hello/hello.ko" > "$root/modules/hello-badmagic.ko"
+    xz --check=crc32 --lzma2=dict=1MiB -c "$root/modules/hello-badmagic.ko" > "$root/modules/hello-badmagic.ko.xz"
+    # Debian's own (signed) modules a scenario asks for with a "# modules: a b c" line.
+    for m in $(sed -n 's/^# modules: //p' "$scenario"); do
+        f=$(find "$modules/kernel" -name "$m.ko" | head -1)
+        [ -n "$f" ] || { log "$scenario: no module $m in $release"; exit 1; }
+        cp "$f" "$root/modules/"
+    done
     install -m 0755 "$here/init.sh" "$root/init"
     install -m 0644 "$scenario" "$root/scenario.sh"
     (cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) | gzip -1 > "$out"
@@ -105,10 +110,11 @@ for scenario in "${scenarios[@]}"; do
     build_initramfs "$scenario" "$initrd"
     echo "== $name"
     serial=$work/$name.serial
+    append=$(sed -n 's/^# append: //p' "$scenario")   # kernel command-line words the scenario needs
     start=$(date +%s)
     timeout "${MODKIT_VM_TIMEOUT:-300}" qemu-system-x86_64 -accel tcg -cpu max -m 512M -smp 1 \
         -nographic -no-reboot -kernel "$vmlinuz" -initrd "$initrd" \
-        -append "console=ttyS0 panic=-1 quiet loglevel=4 rdinit=/init ${MODKIT_VM_APPEND:-}" \
+        -append "console=ttyS0 panic=-1 quiet loglevel=4 rdinit=/init $append ${MODKIT_VM_APPEND:-}" \
         </dev/null > "$serial" 2>&1 || true
     clean=$work/$name.out
     # The firmware's terminal escapes may share a line with the first marker.
@@ -117,7 +123,8 @@ for scenario in "${scenarios[@]}"; do
     sed '1d;$d' "$clean"
     log "$name: $(( $(date +%s) - start )) s"
     if ! grep -q '^@@MODKIT-VM-END@@$' "$clean"; then
-        log "$name: the VM did not finish; serial log: $serial"
+        log "$name: the VM did not finish; serial log (kept): $serial"
+        cp "$serial" "${TMPDIR:-/tmp}/modkit-vm-$name.serial" 2>/dev/null && serial=${TMPDIR:-/tmp}/modkit-vm-$name.serial
         tail -20 "$serial" >&2
         status=1
     elif grep -q '^FAIL' "$clean"; then

@@ -28,3 +28,14 @@ compare rmmod -f hello
 run modkit insmod /modules/hello.ko "who=a b"
 check "modkit passes who=\"a b\"" test "$(cat /sys/module/hello/parameters/who)" = "a b"
 /kmod/bin/rmmod hello
+
+# A version magic the kernel refuses: both fail alike; with -f both load it (CONFIG_MODULE_FORCE_LOAD=y),
+# through finit_module's ignore flags (.ko) or through init_module with the vermagic blanked (.ko.xz).
+COMPARE_RESET=":"
+compare insmod /modules/hello-badmagic.ko
+COMPARE_RESET="/kmod/bin/rmmod hello 2>/dev/null"
+compare insmod -f /modules/hello-badmagic.ko
+compare insmod -f /modules/hello-badmagic.ko.xz
+run modkit insmod --force-vermagic /modules/hello-badmagic.ko.xz who=forced
+check "forced module is live" test "$(cat /sys/module/hello/parameters/who)" = forced
+/kmod/bin/rmmod hello
