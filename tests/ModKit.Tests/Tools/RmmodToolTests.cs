@@ -57,6 +57,23 @@ public sealed class RmmodToolTests : IDisposable
     }
 
     [Fact]
+    public void BuiltinModulesAreRefusedByNameOnly()
+    {
+        // modules.builtin.bin under <root>/lib/modules/<the kernel's release> makes "unix" builtin.
+        string root = Path.Combine(_root.Path, "fs");
+        string directory = Path.Combine(root, "lib/modules", _kernel.Release);
+        Directory.CreateDirectory(directory);
+        File.WriteAllBytes(Path.Combine(directory, "modules.builtin.bin"), new ModKit.Tests.Index.TestIndexBuilder().Add("unix", "").Build(preOrder: false));
+        File.WriteAllText(Path.Combine(_root.Path, "unix.ko"), "x");
+
+        var byName = InProcessTool.Run("rmmod", ["unix"], currentDirectory: _root.Path, root: root, kernel: _kernel);
+        var byPath = InProcessTool.Run("rmmod", ["unix.ko"], currentDirectory: _root.Path, root: root, kernel: _kernel);
+
+        Assert.Equal((1, "rmmod: ERROR: Module unix is builtin.\n"), (byName.ExitCode, byName.StderrText));
+        Assert.Equal((1, "rmmod: ERROR: Module unix is not currently loaded\n"), (byPath.ExitCode, byPath.StderrText));
+    }
+
+    [Fact]
     public void ForceSkipsTheChecksAndPassesOTrunc()
     {
         _kernel.AddLoadedModule("busy", refCount: 1);
