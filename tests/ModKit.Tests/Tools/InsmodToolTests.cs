@@ -120,6 +120,8 @@ public sealed class InsmodToolTests : IDisposable
     [InlineData("-x")]
     [InlineData("--nope")]
     [InlineData("/tmp")]
+    [InlineData("/")]
+    [InlineData("-f", "/nonexistent.ko.xz", "x=a b")]
     public void MatchesKmodWithoutAKernel(params string[] args)
     {
         var expected = Kmod.Run("insmod", args, _root.Path);
