@@ -42,6 +42,15 @@ public sealed class FakeKernelTests : IDisposable
     }
 
     [Fact]
+    public void ReadsTheNameOfARealDebianModule()
+    {
+        // struct module's name field sits at offset 24 in Linux 6.1 too.
+        string ext4 = KernelTree.Instance.ModuleFiles("plain").First(f => f.EndsWith("/ext4.ko", StringComparison.Ordinal));
+        Assert.True(_kernel.LoadModule(File.ReadAllBytes(ext4), string.Empty).Succeeded);
+        Assert.Equal("ext4", Assert.Single(_kernel.Calls).Name);
+    }
+
+    [Fact]
     public void NotElfIsEnoexec()
     {
         Assert.Equal(Errno.ENOEXEC, _kernel.LoadModule("not a module at all"u8, string.Empty).Errno);

@@ -28,6 +28,9 @@ compare rmmod -f hello
 run modkit insmod /modules/hello.ko "who=a b"
 check "modkit passes who=\"a b\"" test "$(cat /sys/module/hello/parameters/who)" = "a b"
 /kmod/bin/rmmod hello
+run kmod insmod /modules/hello.ko "who=a b"
+echo "kmod 30 (no quoting) gave who=$(cat /sys/module/hello/parameters/who)"
+/kmod/bin/rmmod hello
 
 # A version magic the kernel refuses: both fail alike; with -f both load it (CONFIG_MODULE_FORCE_LOAD=y),
 # through finit_module's ignore flags (.ko) or through init_module with the vermagic blanked (.ko.xz).
