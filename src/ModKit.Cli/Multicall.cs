@@ -11,6 +11,15 @@ internal static class Multicall
     private static readonly Dictionary<string, Tool> Tools = new(StringComparer.Ordinal)
     {
         ["modinfo"] = ModinfoTool.Run,
+        ["insmod"] = InsmodTool.Run,
+        ["rmmod"] = RmmodTool.Run,
+        ["lsmod"] = LsmodTool.Run,
+    };
+
+    // Commands only the front-end knows (kmod's "kmod list").
+    private static readonly Dictionary<string, Tool> Commands = new(StringComparer.Ordinal)
+    {
+        ["list"] = LsmodTool.Run,
     };
 
     /// <summary>The tool names <c>build.sh</c> links to the binary; those not built yet say so.</summary>
@@ -54,7 +63,7 @@ internal static class Multicall
                 return 0;
         }
 
-        if (Tools.TryGetValue(command, out var tool))
+        if (Tools.TryGetValue(command, out var tool) || Commands.TryGetValue(command, out tool))
         {
             output.Flush();
             return tool(context, command, args.Skip(1).ToArray());
@@ -85,5 +94,9 @@ internal static class Multicall
         "\t-V, --version     show version\n" +
         "\t-h, --help        show this help\n" +
         "Tools:\n" +
+        "\tlist              list currently loaded modules\n" +
+        "\tinsmod            insert a module file into the kernel\n" +
+        "\trmmod             remove modules from the kernel\n" +
+        "\tlsmod             list currently loaded modules\n" +
         "\tmodinfo           print information about kernel modules\n";
 }

@@ -10,13 +10,16 @@ internal static class Program
     {
         var stdout = Console.OpenStandardOutput();
         var stderr = Console.OpenStandardError();
+        var kernel = new ModKit.Kernel.LinuxKernel();
         var context = new ToolContext
         {
             Stdout = stdout,
             Stderr = stderr,
             CurrentDirectory = Environment.CurrentDirectory,
             Environment = ReadEnvironment(),
-            KernelRelease = ReadKernelRelease,
+            Kernel = kernel,
+            Syslog = SyslogWriter.For,
+            KernelRelease = () => kernel.Release,
         };
 
         try
@@ -52,18 +55,6 @@ internal static class Program
         }
 
         return Environment.GetCommandLineArgs()[0];
-    }
-
-    private static string ReadKernelRelease()
-    {
-        try
-        {
-            return File.ReadAllText("/proc/sys/kernel/osrelease").TrimEnd('\n');
-        }
-        catch (IOException)
-        {
-            return string.Empty;
-        }
     }
 
     private static Dictionary<string, string> ReadEnvironment()

@@ -1,3 +1,5 @@
+using ModKit.Kernel;
+
 namespace ModKit.Cli;
 
 /// <summary>
@@ -18,6 +20,12 @@ internal sealed class ToolContext
 
     /// <summary>The root directory that default paths (<c>/lib/modules</c>, <c>/etc</c>) live under: <c>/</c> on a real system.</summary>
     public string Root { get; init; } = "/";
+
+    /// <summary>The running kernel: module system calls, <c>/proc</c> and <c>/sys</c> (a <see cref="FakeKernel"/> in tests).</summary>
+    public required IKernel Kernel { get; init; }
+
+    /// <summary>Where <c>-s/--syslog</c> sends a tool's messages (priority, text); <see langword="null"/> drops them.</summary>
+    public Func<string, Action<int, string>>? Syslog { get; init; }
 
     /// <summary>The running kernel's release (<c>uname -r</c>).</summary>
     public required Func<string> KernelRelease { get; init; }

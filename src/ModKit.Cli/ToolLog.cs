@@ -2,19 +2,53 @@ namespace ModKit.Cli;
 
 /// <summary>
 /// kmod's tool logger (<c>tools/log.c</c>): messages go to standard error as
-/// <c>"&lt;prog&gt;: &lt;PRIO&gt;: &lt;message&gt;"</c>, unbuffered so they interleave with output as kmod's do.
+/// <c>"&lt;prog&gt;: &lt;PRIO&gt;: &lt;message&gt;"</c>, unbuffered so they interleave with output as kmod's do;
+/// or, after <see cref="UseSyslog"/>, to syslog as <c>"&lt;PRIO&gt;: &lt;message&gt;"</c>.
 /// </summary>
 internal sealed class ToolLog(string program, Stream stderr)
 {
+    /// <summary>syslog priorities (<c>LOG_ERR</c> ... <c>LOG_DEBUG</c>).</summary>
+    public const int LogErr = 3, LogWarning = 4, LogNotice = 5, LogInfo = 6, LogDebug = 7;
+
+    private Action<int, string>? _syslog;
+
     public string Program { get; } = program;
 
-    public void Error(string message) => Write("ERROR", message);
+    /// <summary>
+    /// The highest priority number still printed, for messages that go through libkmod's log
+    /// (<c>log_setup_kmod_log</c>): <see cref="LogErr"/> by default, one more for each <c>-v</c>.
+    /// </summary>
+    public int Verbosity { get; set; } = LogErr;
 
-    public void Warning(string message) => Write("WARNING", message);
+    /// <summary>Sends messages to syslog from now on (<c>log_open(true)</c>); <see langword="null"/> keeps standard error.</summary>
+    public void UseSyslog(Action<int, string>? sink) => _syslog = sink;
 
-    public void Notice(string message) => Write("NOTICE", message);
+    public void Error(string message) => Write(LogErr, "ERROR", message);
 
-    public void Info(string message) => Write("INFO", message);
+    /// <summary>An error whose line the caller finishes itself (kmod's <c>ERR</c> with a format that has no newline).</summary>
+    public void ErrorWithoutNewline(string message) => Write(LogErr, "ERROR", message, newline: false);
+
+    public void Warning(string message) => Write(LogWarning, "WARNING", message);
+
+    public void Notice(string message) => Write(LogNotice, "NOTICE", message);
+
+    public void Info(string message) => Write(LogInfo, "INFO", message);
+
+    /// <summary>A message libkmod logs at <paramref name="priority"/>: printed only within <see cref="Verbosity"/>.</summary>
+    public void Library(int priority, string message)
+    {
+        if (priority <= Verbosity)
+        {
+            Write(priority, priority switch
+            {
+                LogErr => "ERROR",
+                LogWarning => "WARNING",
+                LogNotice => "NOTICE",
+                LogInfo => "INFO",
+                _ => "DEBUG",
+            }, message);
+        }
+    }
 
     /// <summary>Writes a raw line (already formatted) to standard error.</summary>
     public void Raw(string text)
@@ -24,5 +58,14 @@ internal sealed class ToolLog(string program, Stream stderr)
         stderr.Flush();
     }
 
-    private void Write(string priority, string message) => Raw($"{Program}: {priority}: {message}\n");
+    private void Write(int priority, string name, string message, bool newline = true)
+    {
+        if (_syslog is not null)
+        {
+            _syslog(priority, $"{name}: {message}");
+            return;
+        }
+
+        Raw($"{Program}: {name}: {message}{(newline ? "\n" : string.Empty)}");
+    }
 }

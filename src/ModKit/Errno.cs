@@ -54,6 +54,8 @@ public static class Errno
     public const int ENOSYS = 38;
     /// <summary>No data available.</summary>
     public const int ENODATA = 61;
+    /// <summary>Operation not supported.</summary>
+    public const int EOPNOTSUPP = 95;
     /// <summary>Bad message.</summary>
     public const int EBADMSG = 74;
     /// <summary>Key was rejected by service (the kernel's answer to a module with a bad signature).</summary>
@@ -89,6 +91,7 @@ public static class Errno
         ENAMETOOLONG => "File name too long",
         ENOSYS => "Function not implemented",
         ENODATA => "No data available",
+        EOPNOTSUPP => "Operation not supported",
         EBADMSG => "Bad message",
         ENOKEY => "Required key not available",
         EKEYREJECTED => "Key was rejected by service",

@@ -16,10 +16,12 @@ public sealed class ElfFile
     private readonly byte[] _sectionTable;
     private readonly byte[] _sectionNames;
     private readonly int _sectionCount;
+    private readonly long _sectionTableOffset;
 
     private ElfFile(ByteSource source, ElfClass elfClass, ElfByteOrder byteOrder, ushort machine,
-        byte[] sectionTable, int sectionCount, byte[] sectionNames)
+        byte[] sectionTable, int sectionCount, byte[] sectionNames, long sectionTableOffset)
     {
+        _sectionTableOffset = sectionTableOffset;
         _source = source;
         Class = elfClass;
         ByteOrder = byteOrder;
@@ -43,6 +45,12 @@ public sealed class ElfFile
 
     /// <summary>The bytes this view reads from.</summary>
     public ByteSource Source => _source;
+
+    /// <summary>The file offset of the section header table (<c>e_shoff</c>).</summary>
+    internal long SectionTableOffset => _sectionTableOffset;
+
+    /// <summary>The size of one section header: 40 for 32-bit, 64 for 64-bit files.</summary>
+    internal int SectionHeaderSize => Class == ElfClass.Elf32 ? ElfLayout.Section32Size : ElfLayout.Section64Size;
 
     /// <summary>The size in bytes of a CRC field in <c>__versions</c> records: 4 for 32-bit, 8 for 64-bit files.</summary>
     internal int WordSize => Class == ElfClass.Elf32 ? 4 : 8;
@@ -117,7 +125,7 @@ public sealed class ElfFile
         }
 
         byte[] table = source.Read((long)shoff, (long)tableSize);
-        var file = new ElfFile(source, elfClass, byteOrder, machine, table, shnum, []);
+        var file = new ElfFile(source, elfClass, byteOrder, machine, table, shnum, [], (long)shoff);
 
         // The section-name table must be a valid section that is not empty and ends with NUL.
         if (!file.TryGetSection(shstrndx, out var names) || names.Size == 0)
@@ -131,7 +139,7 @@ public sealed class ElfFile
             ModuleFormatException.Throw("section-name string table does not end with NUL");
         }
 
-        return new ElfFile(source, elfClass, byteOrder, machine, table, shnum, nameBytes);
+        return new ElfFile(source, elfClass, byteOrder, machine, table, shnum, nameBytes, (long)shoff);
     }
 
     /// <summary>

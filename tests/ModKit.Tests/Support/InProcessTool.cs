@@ -1,4 +1,5 @@
 using ModKit.Cli;
+using ModKit.Kernel;
 
 namespace ModKit.Tests.Support;
 
@@ -6,7 +7,7 @@ namespace ModKit.Tests.Support;
 internal static class InProcessTool
 {
     public static ProcessResult Run(string argv0, IReadOnlyList<string> args, string? currentDirectory = null,
-        string root = "/", string kernelRelease = "0.0.0-test")
+        string root = "/", string kernelRelease = "0.0.0-test", IKernel? kernel = null)
     {
         var stdout = new MemoryStream();
         var stderr = new MemoryStream();
@@ -16,7 +17,10 @@ internal static class InProcessTool
             Stderr = stderr,
             CurrentDirectory = currentDirectory ?? Environment.CurrentDirectory,
             Root = root,
-            KernelRelease = () => kernelRelease,
+            // Without a kernel of its own a test gets a fake one over a folder that does not exist:
+            // it reads as "nothing loaded" and never touches the real /proc or /sys.
+            Kernel = kernel ?? new FakeKernel("/nonexistent/modkit-fake-kernel", kernelRelease),
+            KernelRelease = () => kernel?.Release ?? kernelRelease,
         };
         int exit = Multicall.Run(context, argv0, args);
         return new ProcessResult(stdout.ToArray(), stderr.ToArray(), exit);

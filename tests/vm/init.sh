@@ -1,0 +1,53 @@
+#!/bin/sh
+# The initramfs's /init: mounts the kernel file systems, runs /scenario.sh with helpers, powers off.
+# Output between the markers is what tests/vm/run.sh reports.
+export PATH=/bin:/sbin:/usr/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t tmpfs tmpfs /tmp
+
+# run <modkit|kmod> <tool> [args...]: shows the command, its stdout, stderr and exit status.
+run() {
+    impl=$1; tool=$2; shift 2
+    "/$impl/bin/$tool" "$@" >/tmp/out 2>/tmp/err
+    rc=$?
+    echo "\$ $impl $tool $*"
+    sed 's/^/  out| /' /tmp/out
+    sed 's/^/  err| /' /tmp/err
+    echo "  exit=$rc"
+    return $rc
+}
+
+# compare <tool> [args...]: runs modkit's and kmod's tool the same way (each after the given setup)
+# and prints SAME or FAIL with both outputs. The kernel state must be the same before each run;
+# scenarios reset it themselves (see hello.sh).
+compare() {
+    tool=$1; shift
+    "/modkit/bin/$tool" "$@" >/tmp/m.out 2>/tmp/m.err; m=$?
+    eval "${COMPARE_RESET:-:}"
+    "/kmod/bin/$tool" "$@" >/tmp/k.out 2>/tmp/k.err; k=$?
+    eval "${COMPARE_RESET:-:}"
+    # Debian's kmod 30 is a debug build: its libkmod messages carry a C source location.
+    sed -i -E 's#^([a-z]+): ([A-Z]+): \.\./libkmod/[a-z-]+\.c:[0-9]+ [a-z_]+\(\) #\1: \2: #' /tmp/k.err
+    if [ "$m" = "$k" ] && diff /tmp/m.out /tmp/k.out >/dev/null && diff /tmp/m.err /tmp/k.err >/dev/null; then
+        echo "SAME $tool $* (exit $m)"
+        sed 's/^/  out| /' /tmp/m.out; sed 's/^/  err| /' /tmp/m.err
+    else
+        echo "FAIL $tool $*: modkit exit $m, kmod exit $k"
+        sed 's/^/  modkit out| /' /tmp/m.out; sed 's/^/  modkit err| /' /tmp/m.err
+        sed 's/^/  kmod out| /' /tmp/k.out; sed 's/^/  kmod err| /' /tmp/k.err
+    fi
+}
+
+# check <description> <command...>: PASS or FAIL on the command's status.
+check() {
+    what=$1; shift
+    if "$@"; then echo "PASS $what"; else echo "FAIL $what"; fi
+}
+
+echo "@@MODKIT-VM-BEGIN@@"
+echo "kernel $(uname -r)"
+. /scenario.sh
+echo "@@MODKIT-VM-END@@"
+poweroff -f

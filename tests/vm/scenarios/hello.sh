@@ -1,0 +1,44 @@
+# The README's example: modkit loads examples/hello with a parameter, lists it and removes it;
+# then the same commands are compared with kmod 30's.
+run modkit insmod /modules/hello.ko who=VM
+check "who parameter is VM" test "$(cat /sys/module/hello/parameters/who)" = VM
+check "hello is live" test "$(cat /sys/module/hello/initstate)" = live
+run modkit lsmod
+run modkit rmmod hello
+check "hello is gone" test ! -e /sys/module/hello
+
+# insmod, then lsmod/rmmod on the loaded module; each tool's run starts from the same state.
+COMPARE_RESET="/kmod/bin/rmmod hello 2>/dev/null"
+compare insmod /modules/hello.ko who=X
+compare insmod /modules/hello.ko.xz who=X
+compare insmod /modules/hello.ko.zst who=X
+/kmod/bin/insmod /modules/hello.ko
+COMPARE_RESET=":"
+compare insmod /modules/hello.ko
+compare lsmod
+COMPARE_RESET="/kmod/bin/insmod /modules/hello.ko"
+compare rmmod hello
+compare rmmod /modules/hello.ko
+/kmod/bin/rmmod hello
+COMPARE_RESET=":"
+compare rmmod hello
+compare rmmod -f hello
+
+# Parameters with spaces: modkit quotes them as kmod 31+ does; kmod 30 passes them unquoted.
+run modkit insmod /modules/hello.ko "who=a b"
+check "modkit passes who=\"a b\"" test "$(cat /sys/module/hello/parameters/who)" = "a b"
+/kmod/bin/rmmod hello
+run kmod insmod /modules/hello.ko "who=a b"
+echo "kmod 30 (no quoting) gave who=$(cat /sys/module/hello/parameters/who)"
+/kmod/bin/rmmod hello
+
+# A version magic the kernel refuses: both fail alike; with -f both load it (CONFIG_MODULE_FORCE_LOAD=y),
+# through finit_module's ignore flags (.ko) or through init_module with the vermagic blanked (.ko.xz).
+COMPARE_RESET=":"
+compare insmod /modules/hello-badmagic.ko
+COMPARE_RESET="/kmod/bin/rmmod hello 2>/dev/null"
+compare insmod -f /modules/hello-badmagic.ko
+compare insmod -f /modules/hello-badmagic.ko.xz
+run modkit insmod --force-vermagic /modules/hello-badmagic.ko.xz who=forced
+check "forced module is live" test "$(cat /sys/module/hello/parameters/who)" = forced
+/kmod/bin/rmmod hello
