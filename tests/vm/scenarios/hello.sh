@@ -1,11 +1,17 @@
-# The README's example: modkit loads examples/hello with a parameter, lists it and removes it;
-# then the same commands are compared with kmod 30's.
+# The README's example: modkit loads examples/hello with a parameter, lists it, inspects it and
+# removes it; then the same commands are compared with kmod 30's.
 run modkit insmod /modules/hello.ko who=VM
 check "who parameter is VM" test "$(cat /sys/module/hello/parameters/who)" = VM
 check "hello is live" test "$(cat /sys/module/hello/initstate)" = live
+check "the kernel log greets VM" sh -c 'dmesg | grep -q "hello: Hello, VM!"'
 run modkit lsmod
+run modkit modinfo /modules/hello.ko
 run modkit rmmod hello
 check "hello is gone" test ! -e /sys/module/hello
+check "the kernel log says goodbye" sh -c 'dmesg | grep -q "hello: Goodbye, VM!"'
+COMPARE_RESET=":"
+compare modinfo /modules/hello.ko
+compare modinfo -p /modules/hello.ko.xz
 
 # insmod, then lsmod/rmmod on the loaded module; each tool's run starts from the same state.
 COMPARE_RESET="/kmod/bin/rmmod hello 2>/dev/null"
