@@ -11,6 +11,7 @@ internal static class Multicall
     private static readonly Dictionary<string, Tool> Tools = new(StringComparer.Ordinal)
     {
         ["modinfo"] = ModinfoTool.Run,
+        ["depmod"] = DepmodTool.Run,
     };
 
     /// <summary>The tool names <c>build.sh</c> links to the binary; those not built yet say so.</summary>
@@ -85,5 +86,6 @@ internal static class Multicall
         "\t-V, --version     show version\n" +
         "\t-h, --help        show this help\n" +
         "Tools:\n" +
-        "\tmodinfo           print information about kernel modules\n";
+        "\tmodinfo           print information about kernel modules\n" +
+        "\tdepmod            generate modules.dep and the module index files\n";
 }

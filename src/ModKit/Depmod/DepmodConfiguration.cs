@@ -5,7 +5,7 @@ namespace ModKit.Depmod;
 /// and excluded directory names (docs/kmod-behavior.md §2.5; kmod <c>tools/depmod.c: cfg_*</c>). Entries are
 /// kept in the order the configuration gives them.
 /// </summary>
-public sealed class DepmodConfiguration
+public sealed partial class DepmodConfiguration
 {
     /// <summary>The <c>search</c> keyword for the kernel's own tree: everything no other entry matches.</summary>
     public const string BuiltIn = "built-in";
