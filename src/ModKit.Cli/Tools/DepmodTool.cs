@@ -137,6 +137,12 @@ internal sealed partial class DepmodTool
             Fatal($"could not load {symvers ?? systemMap}: {ErrorText(e)}");
         }
 
+        if (kernelSymbols is null && reportUnresolved)
+        {
+            _log.Warning("-e needs -E or -F");
+            reportUnresolved = false;
+        }
+
         var configuration = modulePaths.Count > 0
             ? new DepmodConfiguration()
             : DepmodConfiguration.Load(configPaths.Count > 0 ? configPaths : DepmodConfiguration.DefaultPaths.Select(_context.UnderRoot), version, Log);

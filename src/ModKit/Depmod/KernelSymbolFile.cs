@@ -31,7 +31,9 @@ public static class KernelSymbolFile
             string crcText = words[0].StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? words[0][2..] : words[0];
             if (!ulong.TryParse(crcText, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong crc))
             {
-                log?.Invoke(DepmodLogLevel.Error, $"{path}:{number} Invalid symbol version {words[0]}: Success");
+                // kmod prints %m here, i.e. whatever errno an earlier call left: in practice ENOENT from
+                // looking for the configuration directories that do not exist.
+                log?.Invoke(DepmodLogLevel.Error, $"{path}:{number} Invalid symbol version {words[0]}: No such file or directory");
                 continue;
             }
 
