@@ -81,7 +81,7 @@ public sealed partial class DepmodResult
 
     private IndexWriter DependencyIndex(string[] lines)
     {
-        var index = new IndexWriter();
+        var index = NewIndex();
         for (int i = 0; i < Modules.Count; i++)
         {
             if (index.Add(Modules[i].Name, lines[i], (uint)Modules[i].Index) && _settings.WarnDuplicates)
@@ -112,20 +112,21 @@ public sealed partial class DepmodResult
 
     private IndexWriter AliasIndex()
     {
-        var index = new IndexWriter();
+        var index = NewIndex();
         foreach (var module in Modules)
         {
             foreach (var entry in module.Info)
             {
                 if (!entry.KeyIs("alias"u8))
                     continue;
-                if (!ModuleName.TryNormalizeAlias(entry.Value, out string alias))
+                // Latin-1 maps bytes to chars one to one, so aliases that are not UTF-8 keep their bytes.
+                if (!ModuleName.TryNormalizeAlias(Encoding.Latin1.GetString(entry.RawValue.Span), out string alias))
                 {
                     Warn($"Unmatched bracket in {entry.Value}");
                     continue;
                 }
 
-                if (index.Add(alias, module.Name, (uint)module.Index) && _settings.WarnDuplicates)
+                if (index.Add(Encoding.Latin1.GetBytes(alias), Encoding.UTF8.GetBytes(module.Name), (uint)module.Index) && _settings.WarnDuplicates)
                     Warn($"duplicate module alias:\n{alias} {module.Name}");
             }
         }
@@ -154,7 +155,7 @@ public sealed partial class DepmodResult
 
     private IndexWriter SymbolIndex(List<DepmodSymbol> ownedSymbols)
     {
-        var index = new IndexWriter();
+        var index = NewIndex();
         foreach (var symbol in ownedSymbols)
         {
             if (index.Add("symbol:" + symbol.Name, symbol.Owner!.Name, (uint)symbol.Owner.Index) && _settings.WarnDuplicates)
@@ -171,7 +172,7 @@ public sealed partial class DepmodResult
         if (!TryReadInput(BuiltinFileName, out byte[] contents))
             return new DepmodOutput(Name, [], true);
 
-        var index = new IndexWriter();
+        var index = NewIndex();
         foreach (string line in Lines(contents))
         {
             if (line.Length == 0 || !char.IsAsciiLetter(line[0]))
@@ -196,7 +197,7 @@ public sealed partial class DepmodResult
         if (!TryReadInput(BuiltinModInfo.FileName, out byte[] contents))
             return new DepmodOutput(Name, [], true);
 
-        var index = new IndexWriter();
+        var index = NewIndex();
         int position = 0;
         while (position < contents.Length)
         {
@@ -213,14 +214,13 @@ public sealed partial class DepmodResult
             var value = ReadUntil(contents, ref position, 0);
             if (value is not { Length: > 0 })
                 continue;
-            string raw = Encoding.UTF8.GetString(value);
-            if (!ModuleName.TryNormalizeAlias(raw, out string alias))
+            if (!ModuleName.TryNormalizeAlias(Encoding.Latin1.GetString(value), out string alias))
             {
-                Warn($"Unmatched bracket in {raw}");
+                Warn($"Unmatched bracket in {Encoding.UTF8.GetString(value)}");
                 continue;
             }
 
-            index.Add(alias, Encoding.UTF8.GetString(module), 0);
+            index.Add(Encoding.Latin1.GetBytes(alias), module, 0);
         }
 
         return Index(Name, index);
@@ -244,7 +244,7 @@ public sealed partial class DepmodResult
     /// <summary>modules.devname (kmod <c>output_devname</c>): modules with a <c>devname:</c> alias and a device number alias.</summary>
     private DepmodOutput DeviceNames()
     {
-        var text = new StringBuilder();
+        var text = new MemoryStream();
         foreach (var module in Modules)
         {
             string? devname = null;
@@ -254,7 +254,7 @@ public sealed partial class DepmodResult
             {
                 if (!entry.KeyIs("alias"u8))
                     continue;
-                string value = entry.Value;
+                string value = Encoding.Latin1.GetString(entry.RawValue.Span);
                 if (value.StartsWith("devname:", StringComparison.Ordinal))
                 {
                     devname = value["devname:".Length..];
@@ -281,11 +281,13 @@ public sealed partial class DepmodResult
             }
 
             if (text.Length == 0)
-                text.Append("# Device nodes to trigger on-demand module loading.\n");
-            text.Append(CultureInfo.InvariantCulture, $"{module.Name} {devname} {type}{major}:{minor}\n");
+                text.Write("# Device nodes to trigger on-demand module loading.\n"u8);
+            text.Write(Encoding.UTF8.GetBytes(module.Name + " "));
+            text.Write(Encoding.Latin1.GetBytes(devname));
+            text.Write(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $" {type}{major}:{minor}\n")));
         }
 
-        return new DepmodOutput("modules.devname", Encoding.UTF8.GetBytes(text.ToString()), false);
+        return new DepmodOutput("modules.devname", text.ToArray(), false);
     }
 
     /// <summary><c>sscanf(value, "char-major-%u-%u")</c> matching two numbers.</summary>
@@ -351,6 +353,8 @@ public sealed partial class DepmodResult
     }
 
     private static DepmodOutput Index(string name, IndexWriter index) => new(name, index.ToArray(IndexLayout.PostOrder), true);
+
+    private IndexWriter NewIndex() => new() { AllowNonAsciiOutsideChildTables = _settings.AllowNonAsciiOutsideChildTables };
 
     private void Warn(string message) => Log(DepmodLogLevel.Warning, message);
 

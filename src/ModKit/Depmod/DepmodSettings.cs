@@ -40,6 +40,12 @@ public sealed class DepmodSettings
     /// <summary>Report each resolved dependency (<c>-v</c>).</summary>
     public bool Verbose { get; init; }
 
+    /// <summary>
+    /// Whether index keys and values may hold bytes of 0x80 and more where no child slot needs them, as kmod 30
+    /// built for x86 accepts them (see <see cref="ModKit.Index.IndexWriter.AllowNonAsciiOutsideChildTables"/>). True by default.
+    /// </summary>
+    public bool AllowNonAsciiOutsideChildTables { get; init; } = true;
+
     /// <summary>How many modules are read at once; 0 means one per processor.</summary>
     public int MaxParallelism { get; init; }
 

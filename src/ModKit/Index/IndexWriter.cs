@@ -19,6 +19,16 @@ namespace ModKit.Index;
 public sealed partial class IndexWriter
 {
     private readonly Node _root = new([]);
+    private bool _hasNonAsciiKeys;
+
+    /// <summary>
+    /// Whether bytes of 0x80 and more are accepted where they need no child slot: in values and inside node
+    /// prefixes. kmod 30 on x86 (signed <c>char</c>) never fires its 7-bit check, so it stores such keys as long
+    /// as they do not branch on a non-ASCII byte; where one would, it writes outside its child table instead (memory
+    /// corruption), and this writer refuses the key. When false (the default), any such byte is refused, which is
+    /// what kmod's check does where <c>char</c> is unsigned (arm, s390x, ppc).
+    /// </summary>
+    public bool AllowNonAsciiOutsideChildTables { get; init; }
 
     /// <summary>How many values have been added.</summary>
     public int Count { get; private set; }
@@ -47,22 +57,62 @@ public sealed partial class IndexWriter
     public bool Add(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, uint priority)
     {
         // depmod checks both strings before it touches the trie, so a refused pair leaves the index unchanged.
-        CheckText(key, nameof(key));
-        CheckText(value, nameof(value));
+        CheckText(key, nameof(key), AllowNonAsciiOutsideChildTables);
+        CheckText(value, nameof(value), AllowNonAsciiOutsideChildTables);
+        if (AllowNonAsciiOutsideChildTables)
+        {
+            // Once a key holds non-ASCII bytes, any later key may split a prefix at one of them.
+            _hasNonAsciiKeys |= key.IndexOfAnyInRange((byte)0x80, (byte)0xFF) >= 0;
+            if (_hasNonAsciiKeys)
+                CheckChildCharacters(key);
+        }
 
         var node = FindOrCreate(key);
         Count++;
         return node.AddValue(value.ToArray(), priority);
     }
 
-    private static void CheckText(ReadOnlySpan<byte> text, string parameter)
+    private static void CheckText(ReadOnlySpan<byte> text, string parameter, bool allowNonAscii)
     {
         foreach (byte b in text)
         {
-            if (b > IndexFormat.MaxChildChar)
+            if (b > IndexFormat.MaxChildChar && !allowNonAscii)
                 throw new IndexCharacterException(b, text);
             if (b == 0)
                 throw new ArgumentException("Index keys and values are NUL-terminated and cannot hold a NUL byte.", parameter);
+        }
+    }
+
+    /// <summary>Refuses a key whose insertion would select a child by a non-ASCII byte, before changing anything.</summary>
+    private void CheckChildCharacters(ReadOnlySpan<byte> key)
+    {
+        var node = _root;
+        int i = 0;
+        while (true)
+        {
+            var prefix = node.Prefix;
+            int common = key[i..].CommonPrefixLength(prefix);
+            if (common < prefix.Length)
+            {
+                // A split branches on the old prefix's byte and, unless the key ends there, on the key's byte.
+                if (prefix[common] > IndexFormat.MaxChildChar)
+                    throw new IndexCharacterException(prefix[common], key);
+                if (i + common < key.Length && key[i + common] > IndexFormat.MaxChildChar)
+                    throw new IndexCharacterException(key[i + common], key);
+                return;
+            }
+
+            i += common;
+            if (i == key.Length)
+                return;
+            byte ch = key[i];
+            if (ch > IndexFormat.MaxChildChar)
+                throw new IndexCharacterException(ch, key);
+            var child = node.Child(ch);
+            if (child is null)
+                return;
+            node = child;
+            i++;
         }
     }
 

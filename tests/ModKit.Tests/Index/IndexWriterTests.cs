@@ -118,6 +118,22 @@ public sealed class IndexWriterTests
         Assert.Equal(0, writer.Count);
     }
 
+    [Fact]
+    public void NonAscii_OutsideChildTables_IsStoredWhenAllowed_ButNeverAsAChildCharacter()
+    {
+        var writer = new IndexWriter { AllowNonAsciiOutsideChildTables = true };
+        writer.Add("caf\u00e9", "m\u00f6d", 1);
+        writer.Add("cab", "mod", 2);
+
+        // Each of these would branch on a non-ASCII byte (kmod 30 would write outside its child table).
+        foreach (string refused in new[] { "caf\u00e8", "\u00e9t\u00e9", "caf", "cafe" })
+            Assert.True(Record.Exception(() => writer.Add(refused, "x", 3)) is IndexCharacterException, $"{refused} was not refused");
+
+        using var index = IndexFile.FromBytes(writer.ToArray());
+        Assert.Equal([("cab", "mod"), ("caf\u00e9", "m\u00f6d")], index.Enumerate().Select(e => (e.Key, e.Value)));
+        Assert.Equal(2, writer.Count);
+    }
+
     /// <summary>
     /// Reads every key, value and priority of the indexes kmod's depmod made for Debian's tree and writes them
     /// again: the result must be kmod's file byte for byte. depmod adds a key's values in ascending module

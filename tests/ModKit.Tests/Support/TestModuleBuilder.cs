@@ -71,7 +71,7 @@ internal sealed class TestModuleBuilder
 
         var sections = new List<(string Name, uint Type, byte[] Data, uint Link, uint EntSize)>
         {
-            (".modinfo", 1, Encoding.ASCII.GetBytes(string.Concat(_modinfo.Select(s => s + "\0"))), 0, 0),
+            (".modinfo", 1, Encoding.Latin1.GetBytes(string.Concat(_modinfo.Select(s => s + "\0"))), 0, 0),
             ("__ksymtab_strings", 1, Encoding.ASCII.GetBytes(string.Concat(_exports.Select(s => s + "\0"))), 0, 0),
             (".strtab", 3, strtab.ToArray(), 0, 0),
         };

@@ -102,6 +102,17 @@ public sealed class DepmodSyntheticTests
         }, root => !withFile ? [flag] : flag == "-eF" ? ["-e", "-F", root + "/System.map"] : ["-e", "-E", root + "/Module.symvers"]);
     }
 
+    /// <summary>kmod 30 on x86 never fires its 7-bit check: non-ASCII bytes that end up inside node prefixes are stored.</summary>
+    [Fact]
+    public void NonAsciiAliases_InsidePrefixes_AreStoredAsKmodStoresThem()
+    {
+        AssertSameAsKmod(dir =>
+        {
+            new TestModuleBuilder().Info("alias", "caf\u00c3\u00a9").Info("alias", "plain").Info("alias", "x\u00e9x").WriteTo($"{dir}/kernel/a.ko");
+            new TestModuleBuilder().Info("alias", "cab").Info("alias", "devname:d\u00fc").Info("alias", "char-major-1-2").WriteTo($"{dir}/kernel/b\u00e9.ko");
+        });
+    }
+
     /// <summary>Builds the tree twice, runs kmod's depmod and ModKit's over one copy each, and compares everything.</summary>
     private static void AssertSameAsKmod(Action<string> build, Func<string, string[]>? options = null)
     {
