@@ -113,8 +113,44 @@ public sealed class DepmodSyntheticTests
         });
     }
 
+    [Theory]
+    [InlineData("kernel/b.ko\nkernel/a.ko")]
+    [InlineData("kernel/b.ko\n\nkernel/nothere.ko\nkernel/a.ko\nkernel/b.ko\n")]
+    public void ModulesOrder_CorruptOrDuplicated(string order)
+    {
+        AssertSameAsKmod(dir =>
+        {
+            foreach (string name in new[] { "a", "b", "c", "d" })
+                new TestModuleBuilder().Exports(name + "_fn").Needs(name == "a" ? "b_fn" : "x").WriteTo($"{dir}/kernel/{name}.ko");
+            File.WriteAllText($"{dir}/modules.order", order);
+        });
+    }
+
+    [Fact]
+    public void ModulePathArguments_OnlyThoseModules()
+    {
+        AssertSameAsKmod(dir =>
+        {
+            new TestModuleBuilder().Exports("a_fn").Needs("b_fn").WriteTo($"{dir}/kernel/a.ko");
+            new TestModuleBuilder().Exports("b_fn").WriteTo($"{dir}/kernel/b.ko");
+            new TestModuleBuilder().Exports("c_fn").WriteTo($"{dir}/kernel/c.ko");
+            new TestModuleBuilder().Exports("e_fn").Needs("a_fn").WriteTo($"{dir}/../../../elsewhere/e.ko");
+        }, root => [], root => [$"{root}/lib/modules/{Release}/kernel/a.ko", $"{root}/lib/modules/{Release}/kernel/b.ko", $"{root}/elsewhere/e.ko"]);
+    }
+
+    [Fact]
+    public void SymbolPrefix_IsStripped()
+    {
+        AssertSameAsKmod(dir =>
+        {
+            new TestModuleBuilder().Exports("_a_fn").Needs("_b_fn", ".c_fn").WriteTo($"{dir}/kernel/a.ko");
+            new TestModuleBuilder().Exports("b_fn").WriteTo($"{dir}/kernel/b.ko");
+            new TestModuleBuilder().Exports("_c_fn").Needs("_a_fn").WriteTo($"{dir}/kernel/c.ko");
+        }, root => ["-P", "_"]);
+    }
+
     /// <summary>Builds the tree twice, runs kmod's depmod and ModKit's over one copy each, and compares everything.</summary>
-    private static void AssertSameAsKmod(Action<string> build, Func<string, string[]>? options = null)
+    private static void AssertSameAsKmod(Action<string> build, Func<string, string[]>? options = null, Func<string, string[]>? modules = null)
     {
         string work = Directory.CreateTempSubdirectory("modkit-depmod-synthetic-").FullName;
         try
@@ -127,7 +163,7 @@ public sealed class DepmodSyntheticTests
                 build(dir);
             }
 
-            string[] Args(string root) => [.. options?.Invoke(root) ?? [], "-b", root, Release];
+            string[] Args(string root) => [.. options?.Invoke(root) ?? [], "-b", root, Release, .. modules?.Invoke(root) ?? []];
             var kmod = Kmod.Run("depmod", Args(roots[0]));
             var ours = InProcessTool.Run("depmod", Args(roots[1]));
 
