@@ -123,8 +123,8 @@ public static partial class DepmodEngine
     /// Each compressed module is decompressed whole into a large array that is garbage right after it is read. Left
     /// to itself the GC lets hundreds of MiB of them pile up before a full collection (measured on Debian's .ko.xz
     /// tree: 300 MiB peak); a collection after every <see cref="CollectEveryBytes"/> of images brought that to
-    /// 150–210 MiB (kmod: 76 MiB), for a few milliseconds each. The rest is not the GC heap's size (a heap hard
-    /// limit changes nothing); see the project's notes on issue #3.
+    /// 150–210 MiB (kmod: 76 MiB), for a few milliseconds each. Where the rest goes is still open: it is anonymous
+    /// memory, not glibc arenas (MALLOC_ARENA_MAX changes nothing); freed GC regions not yet decommitted are the suspect.
     /// </summary>
     private static void CollectDecompressedImages(ref long imageBytes, long length)
     {
