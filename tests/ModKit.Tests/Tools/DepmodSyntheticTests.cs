@@ -32,7 +32,7 @@ public sealed class DepmodSyntheticTests
             File.WriteAllText($"{dir}/modules.builtin", "kernel/fs/ext4/ext4.ko\nkernel/net/unix/unix.ko\n\nkernel/a-b.ko\n");
             File.WriteAllBytes($"{dir}/modules.builtin.modinfo", Encoding.ASCII.GetBytes(
                 "ext4.alias=fs-ext4\0ext4.license=GPL\0unix.alias=net-pf-1\0unix.alias=dup\0ext4.alias=dup\0bad.alias=x[y\0"));
-        });
+        }, inspectOurs: dir => Assert.Equal("# Weak dependencies extracted from modules themselves.\nweakdep a d\n", File.ReadAllText($"{dir}/modules.weakdep")));
     }
 
     [Fact]
@@ -150,7 +150,8 @@ public sealed class DepmodSyntheticTests
     }
 
     /// <summary>Builds the tree twice, runs kmod's depmod and ModKit's over one copy each, and compares everything.</summary>
-    private static void AssertSameAsKmod(Action<string> build, Func<string, string[]>? options = null, Func<string, string[]>? modules = null)
+    private static void AssertSameAsKmod(Action<string> build, Func<string, string[]>? options = null, Func<string, string[]>? modules = null,
+        Action<string>? inspectOurs = null)
     {
         string work = Directory.CreateTempSubdirectory("modkit-depmod-synthetic-").FullName;
         try
@@ -181,6 +182,8 @@ public sealed class DepmodSyntheticTests
                 string o = Encoding.Latin1.GetString(File.ReadAllBytes(Path.Combine(ourDir, name!))).Replace(roots[1], "ROOT", StringComparison.Ordinal);
                 Assert.True(k == o, $"{name} differs:\nkmod:\n{k}\nours:\n{o}");
             }
+
+            inspectOurs?.Invoke(ourDir);
         }
         finally
         {
