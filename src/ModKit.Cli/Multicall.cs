@@ -14,6 +14,7 @@ internal static class Multicall
         ["insmod"] = InsmodTool.Run,
         ["rmmod"] = RmmodTool.Run,
         ["lsmod"] = LsmodTool.Run,
+        ["depmod"] = DepmodTool.Run,
     };
 
     // Commands only the front-end knows (kmod's "kmod list").
@@ -98,5 +99,6 @@ internal static class Multicall
         "\tinsmod            insert a module file into the kernel\n" +
         "\trmmod             remove modules from the kernel\n" +
         "\tlsmod             list currently loaded modules\n" +
-        "\tmodinfo           print information about kernel modules\n";
+        "\tmodinfo           print information about kernel modules\n" +
+        "\tdepmod            generate modules.dep and the module index files\n";
 }

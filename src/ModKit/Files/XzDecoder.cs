@@ -21,7 +21,7 @@ internal static unsafe class XzDecoder
 
     public static DecodedImage Decode(CompressedInput input, int limit)
     {
-        using var output = new DecompressionOutput(limit, expectedSize: null, input.Length);
+        using var output = new DecompressionOutput(limit, XzStreamIndex.TryReadUncompressedSize(input), input.Length);
         var strm = (Lzma.Stream*)Pool.Rent();
         try
         {

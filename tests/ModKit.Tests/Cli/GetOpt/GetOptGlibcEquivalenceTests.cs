@@ -77,12 +77,12 @@ public sealed class GetOptGlibcEquivalenceTests(GlibcGetOptHarness glibc) : ICla
         ["modprobe --wait="] = new(Modprobe, "modprobe", ["-r", "--wait=", "--verbose=1", "snd"]),
 
         // depmod
-        ["depmod -a version"] = new(Depmod, "depmod", ["-a", "6.1.0"]),
-        ["depmod -b -F"] = new(Depmod, "depmod", ["-b", "/tmp/root", "-F", "System.map", "6.1.0"]),
-        ["depmod -ae -E"] = new(Depmod, "depmod", ["-ae", "-E", "Module.symvers", "-nv"]),
-        ["depmod --symbol-prefix="] = new(Depmod, "depmod", ["--symbol-prefix=_", "-A"]),
-        ["depmod ambiguous --s"] = new(Depmod, "depmod", ["--s"]),
-        ["depmod ambiguous --q"] = new(Depmod, "depmod", ["--q", "--qui", "--sh"]),
+        ["depmod -a version"] = new(KmodOptionTables.Depmod, "depmod", ["-a", "6.1.0"]),
+        ["depmod -b -F"] = new(KmodOptionTables.Depmod, "depmod", ["-b", "/tmp/root", "-F", "System.map", "6.1.0"]),
+        ["depmod -ae -E"] = new(KmodOptionTables.Depmod, "depmod", ["-ae", "-E", "Module.symvers", "-nv"]),
+        ["depmod --symbol-prefix="] = new(KmodOptionTables.Depmod, "depmod", ["--symbol-prefix=_", "-A"]),
+        ["depmod ambiguous --s"] = new(KmodOptionTables.Depmod, "depmod", ["--s"]),
+        ["depmod ambiguous --q"] = new(KmodOptionTables.Depmod, "depmod", ["--q", "--qui", "--sh"]),
 
         // kmod front-end and insmod
         ["kmod stops at subcommand"] = new(Kmod, "kmod", ["list", "-h"]),

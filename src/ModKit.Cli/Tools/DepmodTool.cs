@@ -1,0 +1,314 @@
+using System.Text.RegularExpressions;
+using ModKit.Cli.GetOpt;
+using ModKit.Depmod;
+using ModKit.Files;
+using ModKit.Index;
+using ModKit.Modules;
+
+namespace ModKit.Cli.Tools;
+
+/// <summary>
+/// <c>depmod</c>: writes modules.dep and the other index files of a module directory, byte for byte as kmod 30
+/// does (<c>tools/depmod.c</c>); the work is done by <see cref="DepmodEngine"/>. Each file is written to a
+/// temporary file in the output directory, flushed to disk and renamed into place, so a run killed at any
+/// moment leaves every file either complete and old or complete and new.
+/// </summary>
+internal sealed partial class DepmodTool
+{
+    /// <summary>kmod's <c>log_priority</c> default and the level one <c>-v</c> adds to.</summary>
+    private const int DefaultVerbosity = 4;
+
+    private readonly ToolContext _context;
+    private readonly ToolLog _log;
+    private readonly ToolOutput _out;
+    private int _verbosity = DefaultVerbosity;
+
+    private DepmodTool(ToolContext context, ToolLog log, ToolOutput output)
+    {
+        _context = context;
+        _log = log;
+        _out = output;
+    }
+
+    public static int Run(ToolContext context, string argv0, IReadOnlyList<string> args)
+    {
+        var log = new ToolLog(ModuleName.BaseName(argv0), context.Stderr);
+        using var output = new ToolOutput(context.Stdout);
+        try
+        {
+            return new DepmodTool(context, log, output).Execute(argv0, args);
+        }
+        catch (FatalException)
+        {
+            return 1;
+        }
+    }
+
+    private int Execute(string argv0, IReadOnlyList<string> args)
+    {
+        bool quick = false, show = false, reportUnresolved = false, warnDuplicates = false;
+        string? root = null, moduleDirectory = null, outputDirectory = null, symvers = null, systemMap = null;
+        char symbolPrefix = '\0';
+        var configPaths = new List<string>();
+        var parser = new GetOptParser(argv0, args, DepmodOptions.Table, new StderrWriter(_context.Stderr));
+        while (parser.TryNext(out var option))
+        {
+            switch (option.Code)
+            {
+                case 'a': break;
+                case 'A': quick = true; break;
+                case 'b': root = _context.MakeAbsolute(option.Argument!); break;
+                case 'm': moduleDirectory = option.Argument!; break;
+                case 'o': outputDirectory = _context.MakeAbsolute(option.Argument!); break;
+                case 'C': configPaths.Add(option.Argument!); break;
+                case 'E': symvers = option.Argument; break;
+                case 'F': systemMap = option.Argument; break;
+                case 'e': reportUnresolved = true; break;
+                case 'v': _verbosity++; break;
+                case 'n': show = true; break;
+                case 'P':
+                    if (option.Argument!.Length != 1)
+                        Fatal("-P only takes a single char");
+                    symbolPrefix = option.Argument[0];
+                    break;
+                case 'w': warnDuplicates = true; break;
+                case 'u' or 'q' or 'r':
+                    _log.Warning(option.LongIndex > 0
+                        ? $"Ignored deprecated option --{DepmodOptions.Table.LongOptions[option.LongIndex].Name}"
+                        : $"Ignored deprecated option -{(char)option.Code}");
+                    break;
+                case 'h':
+                    _out.Write(DepmodOptions.Help(_log.Program));
+                    return 0;
+                case 'V':
+                    _out.Write(ToolVersion.Text);
+                    return 0;
+                default:
+                    return 1;
+            }
+        }
+
+        var positional = parser.Remaining;
+        string version;
+        if (positional.Count > 0)
+        {
+            if (!VersionNumber().IsMatch(positional[0]))
+            {
+                _log.Error($"Bad version passed {positional[0]}");
+                return 1;
+            }
+
+            version = positional[0];
+        }
+        else
+        {
+            version = _context.KernelRelease();
+        }
+
+        // <basedir>/<moduledir>/<version>; the output goes to <outdir>/<moduledir>/<version> (kmod ≥ 31, ≥ 34).
+        string moduleRoot = "/" + (moduleDirectory ?? "lib/modules").Trim('/');
+        string directory = root is not null ? root.TrimEnd('/') + moduleRoot + "/" + version : _context.UnderRoot(moduleRoot + "/" + version);
+        string target = outputDirectory is not null ? outputDirectory.TrimEnd('/') + moduleRoot + "/" + version : directory;
+        var modulePaths = positional.Skip(1).ToList();
+        foreach (string path in modulePaths)
+        {
+            if (!path.StartsWith('/'))
+                Fatal($"{path}: not absolute path.");
+        }
+
+        if (quick && modulePaths.Count == 0)
+        {
+            if (show || IsUpToDate(directory))
+                return 0;
+        }
+
+        void Log(DepmodLogLevel level, string message) => Report(level, message);
+
+        List<KeyValuePair<string, ulong>>? kernelSymbols = null;
+        try
+        {
+            if (symvers is not null)
+                kernelSymbols = KernelSymbolFile.ReadSymvers(_context.MakeAbsolute(symvers), Log);
+            else if (systemMap is not null)
+                kernelSymbols = KernelSymbolFile.ReadSystemMap(_context.MakeAbsolute(systemMap), symbolPrefix, Log);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Fatal($"could not load {symvers ?? systemMap}: {ErrorText(e)}");
+        }
+
+        if (kernelSymbols is null && reportUnresolved)
+        {
+            _log.Warning("-e needs -E or -F");
+            reportUnresolved = false;
+        }
+
+        var configuration = modulePaths.Count > 0
+            ? new DepmodConfiguration()
+            : DepmodConfiguration.Load(configPaths.Count > 0 ? configPaths : DepmodConfiguration.DefaultPaths.Select(_context.UnderRoot), version, Log);
+
+        var settings = new DepmodSettings(directory)
+        {
+            Configuration = configuration,
+            ModulePaths = modulePaths.Count > 0 ? modulePaths : null,
+            SymbolPrefix = symbolPrefix,
+            KernelSymbols = kernelSymbols,
+            CheckSymbolVersions = symvers is not null,
+            ReportUnresolved = reportUnresolved,
+            WarnDuplicates = warnDuplicates,
+            Verbose = _verbosity > DefaultVerbosity,
+            Log = Log,
+        };
+
+        DepmodResult result;
+        try
+        {
+            result = DepmodEngine.Run(settings);
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            Fatal($"could not search modules: {e.Message}");
+            return 1;
+        }
+
+        if (result.ModulesInCycles.Count > 0)
+        {
+            ReportCycles(result);
+            return 1;
+        }
+
+        try
+        {
+            return show ? Show(result) : WriteFiles(result, target);
+        }
+        catch (IndexCharacterException e)
+        {
+            _log.Raw($"{_log.Program}: FATAL: ");
+            _context.Stderr.Write(e.KmodMessage());
+            return 1;
+        }
+    }
+
+    private int Show(DepmodResult result)
+    {
+        foreach (var file in result.GetOutputs(includeIndexes: false))
+            _out.Write(file.Contents);
+        return 0;
+    }
+
+    private int WriteFiles(DepmodResult result, string target)
+    {
+        try
+        {
+            if (OperatingSystem.IsWindows())
+                Directory.CreateDirectory(target);
+            else
+                Directory.CreateDirectory(target, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                    | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Fatal($"could not create directory {target}: {ErrorText(e)}");
+        }
+
+        foreach (var file in result.GetOutputs())
+        {
+            if (!AtomicFile.TryWrite(target, file.Name, file.Contents, out string? error))
+            {
+                _log.Error(error!);
+                return 1;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// kmod's <c>depfile_up_to_date</c>: modules.dep exists and no module file below the directory is newer.
+    /// Any error (no modules.dep) means "not up to date".
+    /// </summary>
+    private bool IsUpToDate(string directory)
+    {
+        DateTime dependencies;
+        try
+        {
+            var info = new FileInfo(Path.Combine(directory, "modules.dep"));
+            if (!info.Exists)
+            {
+                _log.Error($"could not fstatat({directory}, modules.dep): No such file or directory");
+                return false;
+            }
+
+            dependencies = info.LastWriteTimeUtc;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
+        foreach (string file in Directory.EnumerateFiles(directory, "*", options))
+        {
+            if (!ModuleFileName.HasModuleExtension(file))
+                continue;
+
+            // kmod compares whole seconds (st_mtime) in version 30.
+            if (TruncateToSeconds(File.GetLastWriteTimeUtc(file)) > TruncateToSeconds(dependencies))
+                return false;
+        }
+
+        return true;
+    }
+
+    private static DateTime TruncateToSeconds(DateTime time) => new(time.Ticks - (time.Ticks % TimeSpan.TicksPerSecond), time.Kind);
+
+    private void ReportCycles(DepmodResult result)
+    {
+        var (cycles, count) = result.FindCycles();
+        foreach (var cycle in cycles)
+            _log.Error("Cycle detected: " + string.Join(" -> ", cycle.Select(m => m.Name)));
+        _log.Error($"Found {count} modules in dependency cycles!");
+    }
+
+    private void Report(DepmodLogLevel level, string message)
+    {
+        switch (level)
+        {
+            case DepmodLogLevel.Critical:
+                Fatal(message);
+                break;
+            case DepmodLogLevel.Error:
+                _log.Error(message);
+                break;
+            case DepmodLogLevel.Warning:
+                _log.Warning(message);
+                break;
+            case DepmodLogLevel.Info when _verbosity >= 6:
+                _log.Info(message);
+                break;
+            case DepmodLogLevel.Verbose when _verbosity > DefaultVerbosity:
+                _out.Write(message).Write((byte)'\n');
+                break;
+        }
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void Fatal(string message)
+    {
+        _log.Raw($"{_log.Program}: FATAL: {message}\n");
+        throw new FatalException();
+    }
+
+    /// <summary><c>sscanf(version, "%u.%u") == 2</c>.</summary>
+    [GeneratedRegex(@"^\s*[+-]?[0-9]+\.\s*[+-]?[0-9]+")]
+    private static partial Regex VersionNumber();
+
+    private static string ErrorText(Exception e) => e switch
+    {
+        FileNotFoundException or DirectoryNotFoundException => "No such file or directory",
+        UnauthorizedAccessException => "Permission denied",
+        _ => e.Message,
+    };
+
+    private sealed class FatalException : Exception;
+}

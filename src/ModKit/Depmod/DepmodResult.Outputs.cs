@@ -1,0 +1,362 @@
+using System.Globalization;
+using System.Text;
+using ModKit.Index;
+using ModKit.Modules;
+
+namespace ModKit.Depmod;
+
+public sealed partial class DepmodResult
+{
+    /// <summary>The builtin-module list depmod reads from the module directory.</summary>
+    public const string BuiltinFileName = "modules.builtin";
+
+    /// <summary>
+    /// Produces depmod's files in kmod's order (kmod <c>depmod_output</c>): modules.dep, modules.dep.bin,
+    /// modules.alias, modules.alias.bin, modules.softdep, modules.weakdep (kmod ≥ 33), modules.symbols,
+    /// modules.symbols.bin, modules.builtin.bin, modules.builtin.alias.bin, modules.devname.
+    /// </summary>
+    /// <param name="includeIndexes">Whether to produce the binary indexes (<c>depmod -n</c> does not).</param>
+    /// <param name="includeWeakDependencies">Whether to produce modules.weakdep, which kmod 30 does not write.</param>
+    /// <returns>The files, produced lazily one at a time.</returns>
+    /// <exception cref="InvalidOperationException">The modules have dependency cycles (<see cref="ModulesInCycles"/>).</exception>
+    /// <exception cref="IndexCharacterException">A key or value of an index is not 7-bit ASCII (raised during enumeration).</exception>
+    public IEnumerable<DepmodOutput> GetOutputs(bool includeIndexes = true, bool includeWeakDependencies = true)
+    {
+        if (ModulesInCycles.Count > 0)
+            throw new InvalidOperationException("The modules have dependency cycles; depmod writes nothing.");
+
+        var dependencyLines = Modules.Select(DependencyLine).ToArray();
+        yield return Text("modules.dep", dependencyLines.Select(line => line + "\n"));
+        if (includeIndexes)
+            yield return Index("modules.dep.bin", DependencyIndex(dependencyLines));
+        yield return AliasText();
+        if (includeIndexes)
+            yield return Index("modules.alias.bin", AliasIndex());
+        yield return InfoText("modules.softdep", "# Soft dependencies extracted from modules themselves.\n", "softdep"u8.ToArray(), "softdep");
+        if (includeWeakDependencies)
+            yield return InfoText("modules.weakdep", "# Weak dependencies extracted from modules themselves.\n", "weakdep"u8.ToArray(), "weakdep");
+        var ownedSymbols = _symbols.Values.Where(s => s.Owner is not null).ToList();
+        var hashOrder = KmodHashOrder.Comparer(KmodHashOrder.SymbolBuckets);
+        ownedSymbols.Sort((a, b) => hashOrder(a.Name, b.Name));
+        yield return Text("modules.symbols",
+            ownedSymbols.Select(s => $"alias symbol:{s.Name} {s.Owner!.Name}\n").Prepend("# Aliases for symbols, used by symbol_request().\n"));
+        if (includeIndexes)
+        {
+            yield return Index("modules.symbols.bin", SymbolIndex(ownedSymbols));
+            yield return BuiltinIndex();
+            yield return BuiltinAliasIndex();
+        }
+
+        yield return DeviceNames();
+    }
+
+    private string DependencyLine(DepmodModule module)
+    {
+        var line = new StringBuilder(module.OutputPath).Append(':');
+        foreach (var dependency in AllDependencies(module))
+            line.Append(' ').Append(dependency.OutputPath);
+        return line.ToString();
+    }
+
+    /// <summary>Every module a module needs, directly or not, users before what they use (kmod <c>mod_get_all_sorted_dependencies</c>).</summary>
+    public IReadOnlyList<DepmodModule> AllDependencies(DepmodModule module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        var seen = new HashSet<DepmodModule>();
+        var pending = new Stack<DepmodModule>(module.DirectDependencies);
+        while (pending.Count > 0)
+        {
+            var next = pending.Pop();
+            if (seen.Add(next))
+            {
+                foreach (var dependency in next.DirectDependencies)
+                    pending.Push(dependency);
+            }
+        }
+
+        var all = seen.ToList();
+        all.Sort((a, b) => a.DependencyOrder.CompareTo(b.DependencyOrder));
+        return all;
+    }
+
+    private IndexWriter DependencyIndex(string[] lines)
+    {
+        var index = NewIndex();
+        for (int i = 0; i < Modules.Count; i++)
+        {
+            if (index.Add(Modules[i].Name, lines[i], (uint)Modules[i].Index) && _settings.WarnDuplicates)
+                Warn($"duplicate module deps:\n{lines[i]}");
+        }
+
+        return index;
+    }
+
+    private DepmodOutput AliasText()
+    {
+        var text = new MemoryStream();
+        text.Write("# Aliases extracted from modules themselves.\n"u8);
+        foreach (var module in Modules)
+        {
+            foreach (var entry in module.Info)
+            {
+                if (!entry.KeyIs("alias"u8))
+                    continue;
+                text.Write("alias "u8);
+                text.Write(entry.RawValue.Span);
+                text.Write(Encoding.UTF8.GetBytes($" {module.Name}\n"));
+            }
+        }
+
+        return new DepmodOutput("modules.alias", text.ToArray(), false);
+    }
+
+    private IndexWriter AliasIndex()
+    {
+        var index = NewIndex();
+        foreach (var module in Modules)
+        {
+            foreach (var entry in module.Info)
+            {
+                if (!entry.KeyIs("alias"u8))
+                    continue;
+                // Latin-1 maps bytes to chars one to one, so aliases that are not UTF-8 keep their bytes.
+                if (!ModuleName.TryNormalizeAlias(Encoding.Latin1.GetString(entry.RawValue.Span), out string alias))
+                {
+                    Warn($"Unmatched bracket in {entry.Value}");
+                    continue;
+                }
+
+                if (index.Add(Encoding.Latin1.GetBytes(alias), Encoding.UTF8.GetBytes(module.Name), (uint)module.Index) && _settings.WarnDuplicates)
+                    Warn($"duplicate module alias:\n{alias} {module.Name}");
+            }
+        }
+
+        return index;
+    }
+
+    private DepmodOutput InfoText(string name, string header, byte[] key, string word)
+    {
+        var text = new MemoryStream();
+        text.Write(Encoding.UTF8.GetBytes(header));
+        foreach (var module in Modules)
+        {
+            foreach (var entry in module.Info)
+            {
+                if (!entry.KeyIs(key))
+                    continue;
+                text.Write(Encoding.UTF8.GetBytes($"{word} {module.Name} "));
+                text.Write(entry.RawValue.Span);
+                text.WriteByte((byte)'\n');
+            }
+        }
+
+        return new DepmodOutput(name, text.ToArray(), false);
+    }
+
+    private IndexWriter SymbolIndex(List<DepmodSymbol> ownedSymbols)
+    {
+        var index = NewIndex();
+        foreach (var symbol in ownedSymbols)
+        {
+            if (index.Add("symbol:" + symbol.Name, symbol.Owner!.Name, (uint)symbol.Owner.Index) && _settings.WarnDuplicates)
+                Warn($"duplicate module syms:\nsymbol:{symbol.Name} {symbol.Owner.Name}");
+        }
+
+        return index;
+    }
+
+    /// <summary>modules.builtin.bin from modules.builtin (kmod <c>output_builtin_bin</c>); empty when the list is missing.</summary>
+    private DepmodOutput BuiltinIndex()
+    {
+        const string Name = "modules.builtin.bin";
+        if (!TryReadInput(BuiltinFileName, out byte[] contents))
+            return new DepmodOutput(Name, [], true);
+
+        var index = NewIndex();
+        foreach (string line in Lines(contents))
+        {
+            if (line.Length == 0 || !char.IsAsciiLetter(line[0]))
+            {
+                Log(DepmodLogLevel.Error, $"Invalid modules.builtin line: {line}");
+                continue;
+            }
+
+            index.Add(ModuleName.FromPath(line) ?? string.Empty, string.Empty, 0);
+        }
+
+        return Index(Name, index);
+    }
+
+    /// <summary>
+    /// modules.builtin.alias.bin from the <c>&lt;module&gt;.alias=&lt;value&gt;</c> records of modules.builtin.modinfo
+    /// (kmod <c>output_builtin_alias_bin</c>); empty when the file is missing.
+    /// </summary>
+    private DepmodOutput BuiltinAliasIndex()
+    {
+        const string Name = "modules.builtin.alias.bin";
+        if (!TryReadInput(BuiltinModInfo.FileName, out byte[] contents))
+            return new DepmodOutput(Name, [], true);
+
+        var index = NewIndex();
+        int position = 0;
+        while (position < contents.Length)
+        {
+            var module = ReadUntil(contents, ref position, (byte)'.');
+            if (module is not { Length: > 0 })
+                continue;
+            var key = ReadUntil(contents, ref position, (byte)'=');
+            if (key is null || !key.AsSpan().SequenceEqual("alias"u8))
+            {
+                ReadUntil(contents, ref position, 0);
+                continue;
+            }
+
+            var value = ReadUntil(contents, ref position, 0);
+            if (value is not { Length: > 0 })
+                continue;
+            if (!ModuleName.TryNormalizeAlias(Encoding.Latin1.GetString(value), out string alias))
+            {
+                Warn($"Unmatched bracket in {Encoding.UTF8.GetString(value)}");
+                continue;
+            }
+
+            index.Add(Encoding.Latin1.GetBytes(alias), module, 0);
+        }
+
+        return Index(Name, index);
+    }
+
+    /// <summary>
+    /// Reads up to <paramref name="end"/>, stopping also at NUL and at the end of the data as kmod's
+    /// <c>flush_stream_to</c> does; returns null unless <paramref name="end"/> itself was found.
+    /// </summary>
+    private static byte[]? ReadUntil(byte[] data, ref int position, byte end)
+    {
+        int start = position;
+        while (position < data.Length && data[position] != end && data[position] != 0)
+            position++;
+        if (position >= data.Length)
+            return null;
+        byte stop = data[position++];
+        return stop == end ? data[start..(position - 1)] : null;
+    }
+
+    /// <summary>modules.devname (kmod <c>output_devname</c>): modules with a <c>devname:</c> alias and a device number alias.</summary>
+    private DepmodOutput DeviceNames()
+    {
+        var text = new MemoryStream();
+        foreach (var module in Modules)
+        {
+            string? devname = null;
+            char type = '\0';
+            uint major = 0, minor = 0;
+            foreach (var entry in module.Info)
+            {
+                if (!entry.KeyIs("alias"u8))
+                    continue;
+                string value = Encoding.Latin1.GetString(entry.RawValue.Span);
+                if (value.StartsWith("devname:", StringComparison.Ordinal))
+                {
+                    devname = value["devname:".Length..];
+                }
+                else if (TryParseDevice(value, "char-major-", out uint maj, out uint min))
+                {
+                    (type, major, minor) = ('c', maj, min);
+                }
+                else if (TryParseDevice(value, "block-major-", out maj, out min))
+                {
+                    (type, major, minor) = ('b', maj, min);
+                }
+
+                if (type != '\0' && devname is not null)
+                    break;
+            }
+
+            if (devname is null)
+                continue;
+            if (type == '\0')
+            {
+                Log(DepmodLogLevel.Error, $"Module '{module.Name}' has devname ({devname}) but lacks major and minor information. Ignoring.");
+                continue;
+            }
+
+            if (text.Length == 0)
+                text.Write("# Device nodes to trigger on-demand module loading.\n"u8);
+            text.Write(Encoding.UTF8.GetBytes(module.Name + " "));
+            text.Write(Encoding.Latin1.GetBytes(devname));
+            text.Write(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $" {type}{major}:{minor}\n")));
+        }
+
+        return new DepmodOutput("modules.devname", text.ToArray(), false);
+    }
+
+    /// <summary><c>sscanf(value, "char-major-%u-%u")</c> matching two numbers.</summary>
+    private static bool TryParseDevice(string value, string prefix, out uint major, out uint minor)
+    {
+        major = minor = 0;
+        if (!value.StartsWith(prefix, StringComparison.Ordinal))
+            return false;
+        int i = prefix.Length;
+        return TryParseNumber(value, ref i, out major) && i < value.Length && value[i++] == '-' && TryParseNumber(value, ref i, out minor);
+    }
+
+    private static bool TryParseNumber(string text, ref int i, out uint number)
+    {
+        number = 0;
+        while (i < text.Length && char.IsWhiteSpace(text[i]))
+            i++;
+        bool negative = false;
+        if (i < text.Length && text[i] is '+' or '-')
+            negative = text[i++] == '-';
+        int start = i;
+        while (i < text.Length && char.IsAsciiDigit(text[i]))
+            number = unchecked((number * 10) + (uint)(text[i++] - '0'));
+        if (negative)
+            number = unchecked(0u - number);
+        return i > start;
+    }
+
+    private bool TryReadInput(string name, out byte[] contents)
+    {
+        try
+        {
+            contents = File.ReadAllBytes(Path.Combine(_settings.ModuleDirectory, name));
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Warn($"could not open {name} at {_settings.ModuleDirectory}: {DepmodEngine.ErrorText(e)}");
+            contents = [];
+            return false;
+        }
+    }
+
+    /// <summary>Lines as <c>fgets</c> returns them, each with its newline if it has one.</summary>
+    private static IEnumerable<string> Lines(byte[] contents)
+    {
+        int start = 0;
+        while (start < contents.Length)
+        {
+            int end = Array.IndexOf(contents, (byte)'\n', start);
+            end = end < 0 ? contents.Length : end + 1;
+            yield return Encoding.UTF8.GetString(contents, start, end - start);
+            start = end;
+        }
+    }
+
+    private static DepmodOutput Text(string name, IEnumerable<string> lines)
+    {
+        var text = new MemoryStream();
+        foreach (string line in lines)
+            text.Write(Encoding.UTF8.GetBytes(line));
+        return new DepmodOutput(name, text.ToArray(), false);
+    }
+
+    private static DepmodOutput Index(string name, IndexWriter index) => new(name, index.ToArray(IndexLayout.PostOrder), true);
+
+    private IndexWriter NewIndex() => new() { AllowNonAsciiOutsideChildTables = _settings.AllowNonAsciiOutsideChildTables };
+
+    private void Warn(string message) => Log(DepmodLogLevel.Warning, message);
+
+    private void Log(DepmodLogLevel level, string message) => _settings.Log?.Invoke(level, message);
+}

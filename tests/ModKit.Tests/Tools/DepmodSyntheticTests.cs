@@ -1,0 +1,193 @@
+using System.Text;
+using ModKit.Tests.Support;
+
+namespace ModKit.Tests.Tools;
+
+/// <summary>
+/// Small synthetic module trees, built twice: kmod 30's depmod runs over one copy and ModKit's over the other;
+/// exit code, messages and every file must match (modules.weakdep aside, which kmod 30 does not write).
+/// </summary>
+public sealed class DepmodSyntheticTests
+{
+    private const string Release = "4.4.4";
+
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    [InlineData(false, true)]
+    public void Dependencies_Aliases_Builtins_AllElfKinds(bool is64, bool bigEndian)
+    {
+        AssertSameAsKmod(dir =>
+        {
+            var make = (string name) => new TestModuleBuilder { Is64 = is64, BigEndian = bigEndian, Machine = (ushort)(bigEndian ? 22 : 62) };
+            make("a").Exports("a_fn").Needs("b_fn", "c_fn", "printk").Info("alias", "pci:v00001234d*sv*sd*bc*sc*i*")
+                .Info("alias", "usb-thing").Info("softdep", "pre: c").Info("weakdep", "d").WriteTo($"{dir}/kernel/x/a.ko");
+            make("b").Exports("b_fn").Needs("c_fn").Info("alias", "devname:fuse").Info("alias", "char-major-10-229").WriteTo($"{dir}/kernel/x/b.ko");
+            make("c").Exports("c_fn", "shared_fn").Info("alias", "devname:lonely").WriteTo($"{dir}/kernel/y/c.ko");
+            make("d-dash").Exports("shared_fn").Needs("a_fn").Info("alias", "block-major-8-*").WriteTo($"{dir}/kernel/y/d-dash.ko");
+            foreach (string name in new[] { "e", "f", "g", "zz", "mod-h" })
+                make(name).Exports(name + "_sym").Needs("shared_fn").WriteTo($"{dir}/kernel/z/{name}.ko");
+            File.WriteAllText($"{dir}/modules.order", "kernel/y/c.ko\nkernel/x/b.ko\nkernel/x/a.ko\nkernel/x/b.ko\n");
+            File.WriteAllText($"{dir}/modules.builtin", "kernel/fs/ext4/ext4.ko\nkernel/net/unix/unix.ko\n\nkernel/a-b.ko\n");
+            File.WriteAllBytes($"{dir}/modules.builtin.modinfo", Encoding.ASCII.GetBytes(
+                "ext4.alias=fs-ext4\0ext4.license=GPL\0unix.alias=net-pf-1\0unix.alias=dup\0ext4.alias=dup\0bad.alias=x[y\0"));
+        }, inspectOurs: dir => Assert.Equal("# Weak dependencies extracted from modules themselves.\nweakdep a d\n", File.ReadAllText($"{dir}/modules.weakdep")));
+    }
+
+    [Fact]
+    public void MissingInputs_WarnAndLeaveEmptyIndexes()
+    {
+        AssertSameAsKmod(dir =>
+        {
+            new TestModuleBuilder().Exports("x").WriteTo($"{dir}/kernel/x.ko");
+            new TestModuleBuilder().Needs("x").WriteTo($"{dir}/kernel/y.ko");
+        });
+    }
+
+    [Fact]
+    public void Cycles_AreReported_AndNothingIsWritten()
+    {
+        AssertSameAsKmod(dir =>
+        {
+            new TestModuleBuilder().Exports("a_fn").Needs("b_fn").WriteTo($"{dir}/kernel/a.ko");
+            new TestModuleBuilder().Exports("b_fn").Needs("a_fn").WriteTo($"{dir}/kernel/b.ko");
+            new TestModuleBuilder().Exports("c_fn").Needs("a_fn").WriteTo($"{dir}/kernel/c.ko");
+            new TestModuleBuilder().Exports("d_fn").Needs("e_fn").WriteTo($"{dir}/kernel/d.ko");
+            new TestModuleBuilder().Exports("e_fn").Needs("f_fn").WriteTo($"{dir}/kernel/e.ko");
+            new TestModuleBuilder().Exports("f_fn").Needs("d_fn").WriteTo($"{dir}/kernel/f.ko");
+            File.WriteAllText($"{dir}/modules.order", "kernel/c.ko\nkernel/a.ko\nkernel/b.ko\nkernel/d.ko\n");
+        });
+    }
+
+    [Theory]
+    [InlineData("search updates built-in\n")]
+    [InlineData("search foobar foo built-in\n")]
+    [InlineData("search built-in foo\n")]
+    [InlineData("override mod-simple 4.4.4 override\n")]
+    [InlineData("override mod-simple 5.* override\nsearch foo\n")]
+    [InlineData("external 4\\.4\\..* EXT\nsearch external foobar foo built-in\n")]
+    [InlineData("external 4\\.4\\..* EXT\nsearch foobar foo built-in external\n")]
+    [InlineData("exclude foobar updates\n")]
+    [InlineData("")]
+    [InlineData("bogus line\ninclude x\nsearch\n")]
+    public void DepmodD_SearchOverrideExternalExclude(string config)
+    {
+        AssertSameAsKmod(dir =>
+        {
+            foreach (string sub in new[] { "kernel/fs", "updates", "foo", "foobar", "override" })
+                new TestModuleBuilder().Info("alias", "from-" + sub.Replace('/', '-')).WriteTo($"{dir}/{sub}/mod-simple.ko");
+            new TestModuleBuilder().Info("alias", "from-ext").WriteTo($"{dir}/../../../ext/mod-simple.ko");
+            Directory.CreateDirectory($"{dir}/../../../etc/depmod.d");
+            string root = Path.GetFullPath($"{dir}/../../..");
+            File.WriteAllText($"{root}/etc/depmod.d/test.conf", config.Replace("EXT", root + "/ext", StringComparison.Ordinal));
+        }, root => ["-C", root + "/etc/depmod.d"]);
+    }
+
+    [Theory]
+    [InlineData("-e", false)]
+    [InlineData("-eF", true)]
+    [InlineData("-eE", true)]
+    [InlineData("-w", false)]
+    [InlineData("-v", false)]
+    public void UnresolvedSymbols_VersionMismatches_Warnings(string flag, bool withFile)
+    {
+        AssertSameAsKmod(dir =>
+        {
+            new TestModuleBuilder().Exports("a_fn", "a_fn").Needs("printk", "missing_fn", "b_fn").NeedsWeak("weak_missing").WriteTo($"{dir}/kernel/a.ko");
+            new TestModuleBuilder().Exports("b_fn").Needs("printk", "__this_module").Info("alias", "dup").Info("alias", "dup").WriteTo($"{dir}/kernel/b.ko");
+            string root = Path.GetFullPath($"{dir}/../../..");
+            File.WriteAllText($"{root}/System.map", "ffffffff81000000 T _stext\nffffffff82000000 r __ksymtab_printk\nbadline\n");
+            File.WriteAllText($"{root}/Module.symvers", "0x12345678\tprintk\tvmlinux\tEXPORT_SYMBOL\n0xzz\tother\tvmlinux\tEXPORT_SYMBOL\n");
+        }, root => !withFile ? [flag] : flag == "-eF" ? ["-e", "-F", root + "/System.map"] : ["-e", "-E", root + "/Module.symvers"]);
+    }
+
+    /// <summary>kmod 30 on x86 never fires its 7-bit check: non-ASCII bytes that end up inside node prefixes are stored.</summary>
+    [Fact]
+    public void NonAsciiAliases_InsidePrefixes_AreStoredAsKmodStoresThem()
+    {
+        AssertSameAsKmod(dir =>
+        {
+            new TestModuleBuilder().Info("alias", "caf\u00c3\u00a9").Info("alias", "plain").Info("alias", "x\u00e9x").WriteTo($"{dir}/kernel/a.ko");
+            new TestModuleBuilder().Info("alias", "cab").Info("alias", "devname:d\u00fc").Info("alias", "char-major-1-2").WriteTo($"{dir}/kernel/b\u00e9.ko");
+        });
+    }
+
+    [Theory]
+    [InlineData("kernel/b.ko\nkernel/a.ko")]
+    [InlineData("kernel/b.ko\n\nkernel/nothere.ko\nkernel/a.ko\nkernel/b.ko\n")]
+    public void ModulesOrder_CorruptOrDuplicated(string order)
+    {
+        AssertSameAsKmod(dir =>
+        {
+            foreach (string name in new[] { "a", "b", "c", "d" })
+                new TestModuleBuilder().Exports(name + "_fn").Needs(name == "a" ? "b_fn" : "x").WriteTo($"{dir}/kernel/{name}.ko");
+            File.WriteAllText($"{dir}/modules.order", order);
+        });
+    }
+
+    [Fact]
+    public void ModulePathArguments_OnlyThoseModules()
+    {
+        AssertSameAsKmod(dir =>
+        {
+            new TestModuleBuilder().Exports("a_fn").Needs("b_fn").WriteTo($"{dir}/kernel/a.ko");
+            new TestModuleBuilder().Exports("b_fn").WriteTo($"{dir}/kernel/b.ko");
+            new TestModuleBuilder().Exports("c_fn").WriteTo($"{dir}/kernel/c.ko");
+            new TestModuleBuilder().Exports("e_fn").Needs("a_fn").WriteTo($"{dir}/../../../elsewhere/e.ko");
+        }, root => [], root => [$"{root}/lib/modules/{Release}/kernel/a.ko", $"{root}/lib/modules/{Release}/kernel/b.ko", $"{root}/elsewhere/e.ko"]);
+    }
+
+    [Fact]
+    public void SymbolPrefix_IsStripped()
+    {
+        AssertSameAsKmod(dir =>
+        {
+            new TestModuleBuilder().Exports("_a_fn").Needs("_b_fn", ".c_fn").WriteTo($"{dir}/kernel/a.ko");
+            new TestModuleBuilder().Exports("b_fn").WriteTo($"{dir}/kernel/b.ko");
+            new TestModuleBuilder().Exports("_c_fn").Needs("_a_fn").WriteTo($"{dir}/kernel/c.ko");
+        }, root => ["-P", "_"]);
+    }
+
+    /// <summary>Builds the tree twice, runs kmod's depmod and ModKit's over one copy each, and compares everything.</summary>
+    private static void AssertSameAsKmod(Action<string> build, Func<string, string[]>? options = null, Func<string, string[]>? modules = null,
+        Action<string>? inspectOurs = null)
+    {
+        string work = Directory.CreateTempSubdirectory("modkit-depmod-synthetic-").FullName;
+        try
+        {
+            var roots = new[] { Path.Combine(work, "kmod"), Path.Combine(work, "ours") };
+            foreach (string root in roots)
+            {
+                string dir = Path.Combine(root, "lib", "modules", Release);
+                Directory.CreateDirectory(dir);
+                build(dir);
+            }
+
+            string[] Args(string root) => [.. options?.Invoke(root) ?? [], "-b", root, Release, .. modules?.Invoke(root) ?? []];
+            var kmod = Kmod.Run("depmod", Args(roots[0]));
+            var ours = InProcessTool.Run("depmod", Args(roots[1]));
+
+            Assert.Equal(kmod.ExitCode, ours.ExitCode);
+            Assert.Equal(kmod.StderrText.Replace(roots[0], "ROOT", StringComparison.Ordinal), ours.StderrText.Replace(roots[1], "ROOT", StringComparison.Ordinal));
+            Assert.Equal(kmod.StdoutText.Replace(roots[0], "ROOT", StringComparison.Ordinal), ours.StdoutText.Replace(roots[1], "ROOT", StringComparison.Ordinal));
+            string kmodDir = Path.Combine(roots[0], "lib", "modules", Release);
+            string ourDir = Path.Combine(roots[1], "lib", "modules", Release);
+            var expected = Directory.GetFiles(kmodDir).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+            var actual = Directory.GetFiles(ourDir).Select(Path.GetFileName).Where(n => n != "modules.weakdep").Order(StringComparer.Ordinal).ToList();
+            Assert.Equal(expected, actual);
+            foreach (string name in expected!)
+            {
+                string k = Encoding.Latin1.GetString(File.ReadAllBytes(Path.Combine(kmodDir, name!))).Replace(roots[0], "ROOT", StringComparison.Ordinal);
+                string o = Encoding.Latin1.GetString(File.ReadAllBytes(Path.Combine(ourDir, name!))).Replace(roots[1], "ROOT", StringComparison.Ordinal);
+                Assert.True(k == o, $"{name} differs:\nkmod:\n{k}\nours:\n{o}");
+            }
+
+            inspectOurs?.Invoke(ourDir);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+}
