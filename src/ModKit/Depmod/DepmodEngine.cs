@@ -119,22 +119,6 @@ public static partial class DepmodEngine
         return modules.Select((m, i) => (m, i)).OrderBy(p => p.m.SortKey).ThenBy(p => p.i).Select(p => p.m).ToList();
     }
 
-    /// <summary>
-    /// Each compressed module is decompressed whole into a large array that is garbage right after it is read. Left
-    /// to itself the GC lets hundreds of MiB of them pile up before a full collection (measured on Debian's .ko.xz
-    /// tree: 300 MiB peak); a collection after every <see cref="CollectEveryBytes"/> of images brought that to
-    /// 150–210 MiB (kmod: 76 MiB), for a few milliseconds each. Where the rest goes is still open: it is anonymous
-    /// memory, not glibc arenas (MALLOC_ARENA_MAX changes nothing); freed GC regions not yet decommitted are the suspect.
-    /// </summary>
-    private static void CollectDecompressedImages(ref long imageBytes, long length)
-    {
-        long before = Interlocked.Add(ref imageBytes, length) - length;
-        if (before / CollectEveryBytes != (before + length) / CollectEveryBytes)
-            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
-    }
-
-    private const long CollectEveryBytes = 48L << 20;
-
     internal static string ErrorText(Exception e) => e switch
     {
         FileNotFoundException or DirectoryNotFoundException => "No such file or directory",
@@ -147,15 +131,12 @@ public static partial class DepmodEngine
     {
         var options = new ParallelOptions { MaxDegreeOfParallelism = settings.MaxParallelism > 0 ? settings.MaxParallelism : Environment.ProcessorCount };
         var errors = new string?[modules.Count];
-        long imageBytes = 0;
         Parallel.For(0, modules.Count, options, i =>
         {
             var module = modules[i];
             try
             {
                 using var file = ModuleFile.Open(module.Path);
-                if (file.Compression != ModuleCompression.None)
-                    CollectDecompressedImages(ref imageBytes, file.Image.Length);
                 var elf = file.Elf;
                 try
                 {

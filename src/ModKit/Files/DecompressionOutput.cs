@@ -30,7 +30,10 @@ internal sealed class DecompressionOutput : IDisposable
         int ceiling = limit + 1;
         if (expectedSize is long exact && exact <= limit)
         {
-            _buffer = GC.AllocateUninitializedArray<byte>((int)exact);
+            // Pooled even when the size is known: a tree of modules then reuses a few buffers instead
+            // of leaving a large array per module for the GC.
+            _buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(exact, 1));
+            _pooled = true;
             return;
         }
 
