@@ -63,6 +63,20 @@ public static class Errno
     /// <summary>Required key not available (the kernel's answer to an unsigned module under sig_enforce).</summary>
     public const int ENOKEY = 126;
 
+    /// <summary>The error number the C library would have set for a .NET file-system exception.</summary>
+    /// <param name="e">An exception from a file-system call.</param>
+    /// <returns><see cref="ENOENT"/>, <see cref="EACCES"/>, <see cref="ENAMETOOLONG"/>, the errno an
+    /// <see cref="IOException"/> carries, or <see cref="EIO"/>.</returns>
+    public static int FromException(Exception e) => e switch
+    {
+        ModuleFormatException format => format.ErrorNumber,
+        FileNotFoundException or DirectoryNotFoundException => ENOENT,
+        UnauthorizedAccessException => EACCES,
+        PathTooLongException => ENAMETOOLONG,
+        IOException io when io.HResult is > 0 and < 4096 => io.HResult,
+        _ => EIO,
+    };
+
     /// <summary>Returns glibc's <c>strerror</c> text for <paramref name="errno"/>.</summary>
     /// <param name="errno">A positive error number.</param>
     public static string Describe(int errno) => errno switch

@@ -108,17 +108,9 @@ internal static class InsmodTool
             File.GetAttributes(path);
             return 0;
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return Errno.ENOENT;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return Errno.EACCES;
-        }
-        catch (IOException)
-        {
-            return Errno.EIO;
+            return Errno.FromException(e);
         }
     }
 }

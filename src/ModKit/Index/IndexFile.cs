@@ -117,25 +117,11 @@ public sealed partial class IndexFile : IDisposable
             error = 0;
             return true;
         }
-        catch (ModuleFormatException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            error = e.ErrorNumber;
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            error = Errno.ENOENT;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            error = Directory.Exists(path) ? Errno.EISDIR : Errno.EACCES;
-        }
-        catch (PathTooLongException)
-        {
-            error = Errno.ENAMETOOLONG;
-        }
-        catch (IOException)
-        {
-            error = Errno.EIO;
+            // A ModuleFormatException (an IOException) carries its own number; .NET refuses to open a
+            // directory where open(2) succeeds and the first read fails with EISDIR.
+            error = e is UnauthorizedAccessException && Directory.Exists(path) ? Errno.EISDIR : Errno.FromException(e);
         }
 
         return false;

@@ -119,7 +119,7 @@ internal sealed class KernelFiles(string root)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return KernelResult<IReadOnlyList<string>>.Failure(ErrnoOf(e));
+            return KernelResult<IReadOnlyList<string>>.Failure(Errno.FromException(e));
         }
     }
 
@@ -163,18 +163,9 @@ internal sealed class KernelFiles(string root)
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             text = string.Empty;
-            errno = ErrnoOf(e);
+            errno = Errno.FromException(e);
             return false;
         }
     }
 
-    /// <summary>The errno behind a .NET file-system exception, as the C library would have set it.</summary>
-    public static int ErrnoOf(Exception e) => e switch
-    {
-        FileNotFoundException or DirectoryNotFoundException => Errno.ENOENT,
-        UnauthorizedAccessException => Errno.EACCES,
-        PathTooLongException => Errno.ENAMETOOLONG,
-        IOException io when io.HResult is > 0 and < 4096 => io.HResult,
-        _ => Errno.EIO,
-    };
 }

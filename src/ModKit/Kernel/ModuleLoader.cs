@@ -46,7 +46,7 @@ public static class ModuleLoader
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return KernelResult.Failure(KernelFiles.ErrnoOf(e));
+            return KernelResult.Failure(Errno.FromException(e));
         }
 
         using (file)
@@ -111,7 +111,7 @@ public static class ModuleLoader
         }
         catch (IOException e)
         {
-            return KernelResult.Failure(KernelFiles.ErrnoOf(e));
+            return KernelResult.Failure(Errno.FromException(e));
         }
 
         var flags = KernelFlags(force);
@@ -150,7 +150,7 @@ public static class ModuleLoader
         }
         catch (IOException e)
         {
-            return KernelResult.Failure(KernelFiles.ErrnoOf(e));
+            return KernelResult.Failure(Errno.FromException(e));
         }
 
         if (force != ModuleForce.None)

@@ -31,17 +31,9 @@ public static class BuiltinModInfo
         {
             stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 16 * 1024);
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return Errno.ENOENT;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return Errno.EACCES;
-        }
-        catch (IOException)
-        {
-            return Errno.EIO;
+            return Errno.FromException(e);
         }
 
         using (stream)

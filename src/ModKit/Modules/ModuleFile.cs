@@ -173,22 +173,11 @@ public sealed class ModuleFile : IDisposable
         {
             return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new ModuleFormatException(e.Message, Errno.ENOENT);
-        }
-        catch (UnauthorizedAccessException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // .NET refuses to open a directory; open(2) allows it and the first read fails with EISDIR.
-            throw new ModuleFormatException(e.Message, Directory.Exists(path) ? Errno.EISDIR : Errno.EACCES);
-        }
-        catch (PathTooLongException e)
-        {
-            throw new ModuleFormatException(e.Message, Errno.ENAMETOOLONG);
-        }
-        catch (IOException e)
-        {
-            throw new ModuleFormatException(e.Message, Errno.EIO);
+            int errno = e is UnauthorizedAccessException && Directory.Exists(path) ? Errno.EISDIR : Errno.FromException(e);
+            throw new ModuleFormatException(e.Message, errno);
         }
     }
 }
