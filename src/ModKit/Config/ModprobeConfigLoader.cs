@@ -86,7 +86,8 @@ public sealed class ModprobeConfigLoader
         return config;
     }
 
-    private string Rooted(string path) => Path.Join(RootDirectory, path);
+    // Paths exactly as kmod would name them when the root is "/", so messages match.
+    private string Rooted(string path) => RootDirectory.TrimEnd('/') + path;
 
     private byte[]? ReadProcCmdline()
     {

@@ -114,6 +114,56 @@ public sealed class ModprobeConfigDifferentialTests : IDisposable
     }
 
     [Fact]
+    public void DefaultPathsUnderARootOverrideByFileName()
+    {
+        // kmod 30's list is /etc, /run, /usr/local/lib, /lib; -d does not re-root it, so kmod gets the same
+        // folders through -C, in the same order.
+        Write("root/etc/modprobe.d/50-x.conf", "alias from-etc x\nbogus-etc\n");
+        Write("root/etc/modprobe.d/60-over.conf", "alias over-etc x\n");
+        Write("root/run/modprobe.d/60-over.conf", "alias over-run-hidden x\n");
+        Write("root/run/modprobe.d/55-run.conf", "options run-mod r=1\n");
+        Write("root/usr/local/lib/modprobe.d/40-local.conf", "blacklist local-mod\n");
+        Write("root/usr/local/lib/modprobe.d/50-x.conf", "alias local-hidden x\n");
+        Write("root/lib/modprobe.d/50-x.conf", "alias lib-hidden x\n");
+        Write("root/lib/modprobe.d/10-first.conf", "install first /bin/true\n");
+        Write("root/lib/modprobe.d/70-lib.conf", "softdep lib-mod post: after\nbogus-lib\n");
+        string target = Write("targets/linked.txt", "alias through-symlink x\n");
+        File.CreateSymbolicLink(Path.Combine(_temp.Path, "root/lib/modprobe.d/20-link.conf"), target);
+        Directory.CreateDirectory(Path.Combine(_temp.Path, "targets/dir"));
+        File.CreateSymbolicLink(Path.Combine(_temp.Path, "root/lib/modprobe.d/30-dirlink.conf"), Path.Combine(_temp.Path, "targets/dir"));
+        string root = Path.Combine(_temp.Path, "root");
+
+        var args = new List<string> { "-c" };
+        foreach (string path in ModprobeConfigLoader.DefaultPaths)
+        {
+            args.AddRange(["-C", root + path]);
+        }
+
+        args.AddRange(["-d", root, "-S", KernelVersion]);
+        var kmod = Kmod.Run("modprobe", args);
+        Assert.Equal(0, kmod.ExitCode);
+        string kmodOut = kmod.StdoutText;
+        int end = kmodOut.IndexOf(EndOfConfig, StringComparison.Ordinal);
+        Assert.True(end >= 0, kmodOut);
+
+        var config = new ModprobeConfigLoader { RootDirectory = root + "/", KernelCommandLine = File.ReadAllText("/proc/cmdline") }.Load();
+        Assert.Equal(kmodOut[..end], ModprobeConfigFormatter.Format(config));
+        Assert.Equal(kmod.StderrText, string.Concat(config.Diagnostics.Select(d => d.Text + "\n")));
+        Assert.Equal(
+            ["10-first.conf", "20-link.conf", "40-local.conf", "50-x.conf", "55-run.conf", "60-over.conf", "70-lib.conf"],
+            config.Files.Select(Path.GetFileName));
+        Assert.StartsWith(root + "/etc/modprobe.d/", config.Files[3], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ProcCmdlineIsReadUnderTheRoot()
+    {
+        Write("root/proc/cmdline", "quiet foo-bar.baz=1 modprobe.blacklist=z\n");
+        var config = new ModprobeConfigLoader { RootDirectory = Path.Combine(_temp.Path, "root") }.Load();
+        Assert.Equal("blacklist z\noptions foo_bar baz=1\n", ModprobeConfigFormatter.Format(config));
+    }
+
+    [Fact]
     public void KernelCommandLineMatchesKmod()
     {
         // kmod always reads the real /proc/cmdline; an empty config shows only its entries.
