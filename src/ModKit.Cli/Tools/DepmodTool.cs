@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using ModKit.Cli.GetOpt;
 using ModKit.Depmod;
 using ModKit.Files;
@@ -13,7 +12,7 @@ namespace ModKit.Cli.Tools;
 /// temporary file in the output directory, flushed to disk and renamed into place, so a run killed at any
 /// moment leaves every file either complete and old or complete and new.
 /// </summary>
-internal sealed partial class DepmodTool
+internal sealed class DepmodTool
 {
     /// <summary>kmod's <c>log_priority</c> default and the level one <c>-v</c> adds to.</summary>
     private const int DefaultVerbosity = 4;
@@ -92,7 +91,7 @@ internal sealed partial class DepmodTool
         string version;
         if (positional.Count > 0)
         {
-            if (!VersionNumber().IsMatch(positional[0]))
+            if (!LooksLikeVersion(positional[0]))
             {
                 _log.Error($"Bad version passed {positional[0]}");
                 return 1;
@@ -299,9 +298,36 @@ internal sealed partial class DepmodTool
         throw new FatalException();
     }
 
-    /// <summary><c>sscanf(version, "%u.%u") == 2</c>.</summary>
-    [GeneratedRegex(@"^\s*[+-]?[0-9]+\.\s*[+-]?[0-9]+")]
-    private static partial Regex VersionNumber();
+    /// <summary>
+    /// kmod's test for a version argument, <c>sscanf(version, "%u.%u") == 2</c>: each <c>%u</c> skips
+    /// white space and takes an optional sign and at least one digit; the dot must follow directly.
+    /// </summary>
+    private static bool LooksLikeVersion(string text)
+    {
+        int i = 0;
+        return ScanUnsigned(text, ref i) && i < text.Length && text[i++] == '.' && ScanUnsigned(text, ref i);
+    }
+
+    private static bool ScanUnsigned(string text, ref int i)
+    {
+        while (i < text.Length && text[i] is ' ' or '\t' or '\n' or '\v' or '\f' or '\r')
+        {
+            i++;
+        }
+
+        if (i < text.Length && text[i] is '+' or '-')
+        {
+            i++;
+        }
+
+        int start = i;
+        while (i < text.Length && char.IsAsciiDigit(text[i]))
+        {
+            i++;
+        }
+
+        return i > start;
+    }
 
     private static string ErrorText(Exception e) => e switch
     {

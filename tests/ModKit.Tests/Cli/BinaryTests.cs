@@ -75,6 +75,27 @@ public class BinaryTests(ITestOutputHelper output)
         Assert.Contains("invalid command 'bogus'", bogus.StderrText);
     }
 
+    // Output goes through write(2) at the descriptor's shared offset, so a tool's output and what the
+    // shell appends after it to the same file both survive (a positional write at 0 would not).
+    [Fact]
+    public void OutputSharesTheFileOffsetWithTheShell()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"modkit-offset-{Environment.ProcessId}.txt");
+        try
+        {
+            var result = ProcessRunner.Run("/bin/bash", ["-c", $"(echo before; '{BuiltBinary.Path}' --version; echo after) > '{file}'"]);
+            Assert.Equal(0, result.ExitCode);
+            var lines = File.ReadAllLines(file);
+            Assert.Equal("before", lines[0]);
+            Assert.StartsWith("modkit version", lines[1]);
+            Assert.Equal("after", lines[^1]);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Fact]
     public void ModinfoVersionDiffersFromDebiansKmodOnlyInZlib()
     {
