@@ -22,10 +22,7 @@ public sealed class ElfFileHeaderTests
     private static int ErrorOf(SyntheticElf elf) => ErrorOf(elf.Build());
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Valid_header_is_read_in_file_byte_order(ElfClass elfClass, ElfByteOrder order)
     {
         var builder = Valid(elfClass, order);
@@ -38,10 +35,7 @@ public sealed class ElfFileHeaderTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Sixteen_bytes_or_fewer_is_not_ELF(ElfClass elfClass, ElfByteOrder order)
     {
         // size <= EI_NIDENT is ENOEXEC even with the right magic.
@@ -53,10 +47,7 @@ public sealed class ElfFileHeaderTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Bad_magic_is_not_ELF(ElfClass elfClass, ElfByteOrder order)
     {
         byte[] image = Valid(elfClass, order).Build();
@@ -72,10 +63,7 @@ public sealed class ElfFileHeaderTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Unknown_class_is_invalid(ElfClass elfClass, ElfByteOrder order)
     {
         foreach (byte value in new byte[] { 0, 3, 0xFF })
@@ -87,10 +75,7 @@ public sealed class ElfFileHeaderTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Unknown_byte_order_is_invalid(ElfClass elfClass, ElfByteOrder order)
     {
         foreach (byte value in new byte[] { 0, 3, 0xFF })
@@ -102,10 +87,7 @@ public sealed class ElfFileHeaderTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Too_small_for_the_class_header_is_invalid(ElfClass elfClass, ElfByteOrder order)
     {
         // kmod: size <= sizeof(Elf32_Ehdr) (52) or sizeof(Elf64_Ehdr) (64) is EINVAL once the magic matched.
@@ -118,10 +100,7 @@ public sealed class ElfFileHeaderTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Section_header_entry_size_must_match_the_class(ElfClass elfClass, ElfByteOrder order)
     {
         int right = elfClass == ElfClass.Elf32 ? 40 : 64;
@@ -135,10 +114,7 @@ public sealed class ElfFileHeaderTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Section_header_table_must_lie_inside_the_file(ElfClass elfClass, ElfByteOrder order)
     {
         var valid = Valid(elfClass, order);
@@ -174,10 +150,7 @@ public sealed class ElfFileHeaderTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void No_sections_at_all_is_invalid(ElfClass elfClass, ElfByteOrder order)
     {
         // e_shnum 0: the string table index can name no section.
@@ -187,10 +160,7 @@ public sealed class ElfFileHeaderTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Section_name_table_index_must_name_a_section(ElfClass elfClass, ElfByteOrder order)
     {
         foreach (ushort index in new ushort[] { 0, 3, 4, 0xFFFF })
@@ -202,10 +172,7 @@ public sealed class ElfFileHeaderTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Section_name_table_must_lie_inside_the_file(ElfClass elfClass, ElfByteOrder order)
     {
         int length = Valid(elfClass, order).Build().Length;
@@ -230,10 +197,7 @@ public sealed class ElfFileHeaderTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Section_name_table_must_be_non_empty_and_end_with_NUL(ElfClass elfClass, ElfByteOrder order)
     {
         var empty = Valid(elfClass, order);
@@ -251,10 +215,7 @@ public sealed class ElfFileHeaderTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Any_valid_NUL_terminated_section_can_serve_as_the_name_table(ElfClass elfClass, ElfByteOrder order)
     {
         // kmod only checks the table ends with NUL; names then come from wherever it points.

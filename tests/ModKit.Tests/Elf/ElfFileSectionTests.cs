@@ -12,10 +12,7 @@ namespace ModKit.Tests.Elf;
 public sealed class ElfFileSectionTests
 {
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Sections_are_found_by_name_with_their_header_fields(ElfClass elfClass, ElfByteOrder order)
     {
         var builder = new SyntheticElf(elfClass, order);
@@ -53,10 +50,7 @@ public sealed class ElfFileSectionTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Missing_names_are_not_found(ElfClass elfClass, ElfByteOrder order)
     {
         var builder = new SyntheticElf(elfClass, order);
@@ -73,10 +67,7 @@ public sealed class ElfFileSectionTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void First_valid_match_wins(ElfClass elfClass, ElfByteOrder order)
     {
         var builder = new SyntheticElf(elfClass, order);
@@ -87,10 +78,7 @@ public sealed class ElfFileSectionTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Sections_with_data_outside_the_file_are_skipped(ElfClass elfClass, ElfByteOrder order)
     {
         int length = Build(elfClass, order, _ => { }).Length;
@@ -131,10 +119,7 @@ public sealed class ElfFileSectionTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Sections_with_name_offsets_outside_the_name_table_are_skipped(ElfClass elfClass, ElfByteOrder order)
     {
         var builder = new SyntheticElf(elfClass, order);
@@ -156,10 +141,7 @@ public sealed class ElfFileSectionTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void A_name_is_the_C_string_at_its_offset(ElfClass elfClass, ElfByteOrder order)
     {
         // Linkers share suffixes (".rela.modinfo" + 5 is ".modinfo"); kmod compares the string at the offset.
@@ -176,10 +158,7 @@ public sealed class ElfFileSectionTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Section_indexes_outside_the_table_are_not_sections(ElfClass elfClass, ElfByteOrder order)
     {
         var builder = new SyntheticElf(elfClass, order);
@@ -193,10 +172,7 @@ public sealed class ElfFileSectionTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Non_ASCII_section_names_match_as_UTF8(ElfClass elfClass, ElfByteOrder order)
     {
         var builder = new SyntheticElf(elfClass, order);

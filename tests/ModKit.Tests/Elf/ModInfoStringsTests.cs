@@ -62,10 +62,7 @@ public sealed class ModInfoStringsTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Modinfo_section_of_an_ELF_file(ElfClass elfClass, ElfByteOrder order)
     {
         var builder = new SyntheticElf(elfClass, order);

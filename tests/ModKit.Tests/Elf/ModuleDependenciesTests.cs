@@ -16,10 +16,7 @@ public sealed class ModuleDependenciesTests
         Assert.Throws<ModuleFormatException>(() => ModuleSymbols.GetDependencies(elf.Open())).ErrorNumber;
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Undefined_symbols_in_table_order_then_unmatched_versions(ElfClass elfClass, ElfByteOrder order)
     {
         var elf = new SyntheticElf(elfClass, order);
@@ -53,10 +50,7 @@ public sealed class ModuleDependenciesTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Version_CRCs_are_word_sized(ElfClass elfClass, ElfByteOrder order)
     {
         var elf = new SyntheticElf(elfClass, order);
@@ -69,10 +63,7 @@ public sealed class ModuleDependenciesTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Versions_match_exact_names_and_keep_their_dot(ElfClass elfClass, ElfByteOrder order)
     {
         // kmod_elf_crc_find compares the whole record name, dot included, and the unmatched records are
@@ -99,10 +90,7 @@ public sealed class ModuleDependenciesTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Names_that_differ_only_in_invalid_UTF8_do_not_match(ElfClass elfClass, ElfByteOrder order)
     {
         // "s\xFE" and "s\xFF" both decode to "s\uFFFD"; kmod compares bytes (streq).
@@ -114,10 +102,7 @@ public sealed class ModuleDependenciesTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Without_usable_versions_CRCs_are_zero(ElfClass elfClass, ElfByteOrder order)
     {
         byte[] record = new SyntheticElf(elfClass, order).VersionRecord(5, "kfree");
@@ -156,10 +141,7 @@ public sealed class ModuleDependenciesTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Register_type_is_kept_off_SPARC(ElfClass elfClass, ElfByteOrder order)
     {
         var elf = new SyntheticElf(elfClass, order, EmI386);
@@ -168,10 +150,7 @@ public sealed class ModuleDependenciesTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Undefined_symbol_named_outside_strtab_is_invalid(ElfClass elfClass, ElfByteOrder order)
     {
         // kmod: name_off >= strtablen for an undefined symbol fails the whole call with EINVAL.
@@ -188,10 +167,7 @@ public sealed class ModuleDependenciesTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Missing_or_malformed_symbol_table_is_invalid(ElfClass elfClass, ElfByteOrder order)
     {
         foreach (var corrupt in new Action<SyntheticElf>[]
@@ -212,10 +188,7 @@ public sealed class ModuleDependenciesTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Only_the_null_symbol_needs_nothing(ElfClass elfClass, ElfByteOrder order)
     {
         var elf = new SyntheticElf(elfClass, order) { HasSymbolTable = true };

@@ -13,10 +13,7 @@ public sealed class ModuleExportsTests
     private static readonly byte Global = Info(StbGlobal, SttNoType);
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Absolute_CRCs_are_the_symbol_values(ElfClass elfClass, ElfByteOrder order)
     {
         // Kernels before 5.19: __crc_<sym> is an SHN_ABS symbol whose value is the CRC.
@@ -47,10 +44,7 @@ public sealed class ModuleExportsTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Stored_CRCs_are_read_from_kcrctab_at_the_symbol_value(ElfClass elfClass, ElfByteOrder order)
     {
         // Kernels since 5.19: the CRC is a u32 in __kcrctab(_gpl), in file byte order, at st_value.
@@ -72,10 +66,7 @@ public sealed class ModuleExportsTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Unresolvable_stored_CRCs_are_all_ones(ElfClass elfClass, ElfByteOrder order)
     {
         var elf = new SyntheticElf(elfClass, order);
@@ -101,10 +92,7 @@ public sealed class ModuleExportsTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Binding_comes_from_st_info(ElfClass elfClass, ElfByteOrder order)
     {
         var elf = new SyntheticElf(elfClass, order);
@@ -120,10 +108,7 @@ public sealed class ModuleExportsTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Only_crc_prefixed_symbols_count(ElfClass elfClass, ElfByteOrder order)
     {
         var elf = new SyntheticElf(elfClass, order);
@@ -138,10 +123,7 @@ public sealed class ModuleExportsTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Without_crc_symbols_ksymtab_strings_are_the_exports(ElfClass elfClass, ElfByteOrder order)
     {
         // CONFIG_MODVERSIONS=n. Padding, runs of NULs and an unterminated last string as for .modinfo;
@@ -161,10 +143,7 @@ public sealed class ModuleExportsTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Any_name_offset_outside_strtab_falls_back_to_ksymtab_strings(ElfClass elfClass, ElfByteOrder order)
     {
         var elf = new SyntheticElf(elfClass, order);
@@ -185,10 +164,7 @@ public sealed class ModuleExportsTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Unusable_symbol_tables_fall_back_to_ksymtab_strings(ElfClass elfClass, ElfByteOrder order)
     {
         var expected = new[] { new ModuleSymbol("from_strings", 0, SymbolBinding.Global) };
@@ -209,10 +185,7 @@ public sealed class ModuleExportsTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void No_crc_symbols_and_no_ksymtab_strings_export_nothing(ElfClass elfClass, ElfByteOrder order)
     {
         var elf = new SyntheticElf(elfClass, order);

@@ -44,10 +44,7 @@ public sealed class ModuleVersionsTests
     private static int ErrorOf(Action action) => Assert.Throws<ModuleFormatException>(action).ErrorNumber;
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Records_carry_a_word_sized_CRC_in_file_byte_order(ElfClass elfClass, ElfByteOrder order)
     {
         bool is32 = elfClass == ElfClass.Elf32;
@@ -67,10 +64,7 @@ public sealed class ModuleVersionsTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void One_leading_dot_is_dropped(ElfClass elfClass, ElfByteOrder order)
     {
         // PPC64 ELFv1 function descriptors.
@@ -79,10 +73,7 @@ public sealed class ModuleVersionsTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Longest_name_fills_the_record_but_for_its_NUL(ElfClass elfClass, ElfByteOrder order)
     {
         string name = new('n', elfClass == ElfClass.Elf32 ? 59 : 55);
@@ -91,10 +82,7 @@ public sealed class ModuleVersionsTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Unterminated_name_is_invalid(ElfClass elfClass, ElfByteOrder order)
     {
         // kmod-behavior.md §5.5: an unterminated name is EINVAL (kmod 30 read past the record).
@@ -104,10 +92,7 @@ public sealed class ModuleVersionsTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Size_not_a_multiple_of_64_is_invalid(ElfClass elfClass, ElfByteOrder order)
     {
         byte[] record = Record(elfClass, order, 1, "printk");
@@ -118,10 +103,7 @@ public sealed class ModuleVersionsTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Missing_section_is_ENOENT_as_in_kmod_30(ElfClass elfClass, ElfByteOrder order)
     {
         var builder = new SyntheticElf(elfClass, order);
@@ -135,18 +117,12 @@ public sealed class ModuleVersionsTests
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Empty_section_has_no_records(ElfClass elfClass, ElfByteOrder order) =>
         Assert.Empty(ModuleSymbols.GetVersions(WithVersions(elfClass, order, [])));
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Builder_records_match_the_hand_written_layout(ElfClass elfClass, ElfByteOrder order) =>
         Assert.Equal(Record(elfClass, order, 0x1234, "abc"), new SyntheticElf(elfClass, order).VersionRecord(0x1234, "abc"));
 }

@@ -92,10 +92,7 @@ public sealed partial class ReadelfDifferentialTests : IDisposable
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Synthetic_files_read_like_readelf(ElfClass elfClass, ElfByteOrder order)
     {
         // Checks the test builder against binutils, so the unit tests do not share a misreading with the reader.

@@ -42,10 +42,7 @@ public sealed class ByteSourceTests : IDisposable
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void ElfFile_reads_the_same_over_either_source(ElfClass elfClass, ElfByteOrder order)
     {
         var builder = new SyntheticElf(elfClass, order);

@@ -38,10 +38,7 @@ public sealed class ModuleFileInfoTests : IDisposable
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void PKCS7_signature_fields_follow_the_modinfo_entries(ElfClass elfClass, ElfByteOrder order)
     {
         var pkcs7 = new Pkcs7Builder
@@ -65,10 +62,7 @@ public sealed class ModuleFileInfoTests : IDisposable
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Legacy_signature_fields_are_the_raw_trailer_parts(ElfClass elfClass, ElfByteOrder order)
     {
         byte[] image = SignedModule.Append(Module(elfClass, order), [0x11, 0x22, 0x33], idType: 1, algorithm: 1, hash: 2,
@@ -85,10 +79,7 @@ public sealed class ModuleFileInfoTests : IDisposable
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Unsigned_or_malformed_trailer_gives_only_modinfo(ElfClass elfClass, ElfByteOrder order)
     {
         Assert.Equal(ModInfo, GetInfo(Module(elfClass, order)).Select(e => e.ToString()));
@@ -97,10 +88,7 @@ public sealed class ModuleFileInfoTests : IDisposable
     }
 
     [Theory]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf32, ElfByteOrder.BigEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.LittleEndian)]
-    [InlineData(ElfClass.Elf64, ElfByteOrder.BigEndian)]
+    [AllElfFormats]
     public void Missing_modinfo_is_ENOENT_and_not_ELF_is_ENOEXEC(ElfClass elfClass, ElfByteOrder order)
     {
         var builder = new SyntheticElf(elfClass, order);
