@@ -35,79 +35,79 @@ internal sealed class ModprobeConfigParser(ModprobeConfig config, bool parseWeak
         switch (cmd)
         {
             case "alias":
-            {
-                string? alias = tokens.Next();
-                string? module = tokens.Next();
-                ok = TryUnderscores(alias, out alias) && TryUnderscores(module, out module);
-                if (ok)
                 {
-                    config.AliasList.Add(new ConfigAlias(alias!, module!));
-                }
+                    string? alias = tokens.Next();
+                    string? module = tokens.Next();
+                    ok = TryUnderscores(alias, out alias) && TryUnderscores(module, out module);
+                    if (ok)
+                    {
+                        config.AliasList.Add(new ConfigAlias(alias!, module!));
+                    }
 
-                break;
-            }
+                    break;
+                }
 
             case "blacklist":
-            {
-                ok = TryUnderscores(tokens.Next(), out string? module);
-                if (ok)
                 {
-                    config.BlacklistList.Add(module!);
-                }
+                    ok = TryUnderscores(tokens.Next(), out string? module);
+                    if (ok)
+                    {
+                        config.BlacklistList.Add(module!);
+                    }
 
-                break;
-            }
+                    break;
+                }
 
             case "options":
-            {
-                ok = TryModuleAndRest(ref tokens, out string? module, out string? rest);
-                if (ok)
                 {
-                    config.OptionList.Add(new ModuleOptions(module!, rest!.Replace('\t', ' ')));
-                }
+                    ok = TryModuleAndRest(ref tokens, out string? module, out string? rest);
+                    if (ok)
+                    {
+                        config.OptionList.Add(new ModuleOptions(module!, rest!.Replace('\t', ' ')));
+                    }
 
-                break;
-            }
+                    break;
+                }
 
             case "install":
             case "remove":
-            {
-                ok = TryModuleAndRest(ref tokens, out string? module, out string? rest);
-                if (ok)
                 {
-                    (cmd == "install" ? config.InstallList : config.RemoveList).Add(new ModuleCommand(module!, rest!));
-                }
-
-                break;
-            }
-
-            case "softdep":
-            {
-                ok = TryModuleAndRest(ref tokens, out string? module, out string? rest);
-                if (ok)
-                {
-                    config.SoftDependencyList.Add(ParseSoftDependency(module!, rest!));
-                }
-
-                break;
-            }
-
-            case "weakdep" when parseWeakDependencies:
-            {
-                ok = TryModuleAndRest(ref tokens, out string? module, out string? rest);
-                if (ok)
-                {
-                    var modules = new List<string>();
-                    foreach (string word in SplitLikeKmod(rest!))
+                    ok = TryModuleAndRest(ref tokens, out string? module, out string? rest);
+                    if (ok)
                     {
-                        modules.Add(word);
+                        (cmd == "install" ? config.InstallList : config.RemoveList).Add(new ModuleCommand(module!, rest!));
                     }
 
-                    config.WeakDependencyList.Add(new WeakDependency(module!, modules));
+                    break;
                 }
 
-                break;
-            }
+            case "softdep":
+                {
+                    ok = TryModuleAndRest(ref tokens, out string? module, out string? rest);
+                    if (ok)
+                    {
+                        config.SoftDependencyList.Add(ParseSoftDependency(module!, rest!));
+                    }
+
+                    break;
+                }
+
+            case "weakdep" when parseWeakDependencies:
+                {
+                    ok = TryModuleAndRest(ref tokens, out string? module, out string? rest);
+                    if (ok)
+                    {
+                        var modules = new List<string>();
+                        foreach (string word in SplitLikeKmod(rest!))
+                        {
+                            modules.Add(word);
+                        }
+
+                        config.WeakDependencyList.Add(new WeakDependency(module!, modules));
+                    }
+
+                    break;
+                }
 
             case "include":
             case "config":
