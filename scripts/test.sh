@@ -21,6 +21,13 @@ export MODKIT_KERNEL_DIR
 MODKIT_BIN=$(./build.sh) || { echo "test.sh: build.sh failed"; echo "0 passed, 1 failed"; exit 1; }
 export MODKIT_BIN=$PWD/$MODKIT_BIN
 
+# Style is part of the build: .editorconfig checked by dotnet format, counted as one test.
+format_passed=1; format_failed=0
+if ! dotnet format ModKit.slnx --verify-no-changes >/tmp/modkit-format.log 2>&1; then
+    echo "test.sh: dotnet format --verify-no-changes found changes:"; head -20 /tmp/modkit-format.log
+    format_passed=0; format_failed=1
+fi
+
 results=$(mktemp -d)
 dotnet test ModKit.slnx -c Release --nologo --logger "trx;LogFileName=results.trx" --results-directory "$results" \
     -- RunConfiguration.TreatNoTestsAsError=true 2>&1 | tee "$results/console.log" | grep -vE '^\s*$' | grep -E 'error|Failed|Passed!|Failed!|Skipped|DIFF' | head -200
@@ -36,6 +43,7 @@ get() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
 passed=$(get passed); failed=$(get failed); total=$(get total); executed=$(get executed)
 skipped=$(( ${total:-0} - ${executed:-0} ))
 [ "$status" -eq 0 ] || [ "${failed:-0}" -gt 0 ] || failed=$(( ${failed:-0} + 1 ))
+passed=$(( ${passed:-0} + format_passed )); failed=$(( ${failed:-0} + format_failed ))
 line="${passed:-0} passed, ${failed:-0} failed"
 [ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
 echo "$line"
