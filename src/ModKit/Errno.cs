@@ -77,6 +77,18 @@ public static class Errno
         _ => EIO,
     };
 
+    /// <summary>
+    /// The text kmod prints after a failed file operation: glibc's <c>strerror</c> text for a missing
+    /// file or a denied access, otherwise the exception's own message.
+    /// </summary>
+    /// <param name="e">An exception from a file-system call.</param>
+    public static string DescribeFileError(Exception e) => e switch
+    {
+        FileNotFoundException or DirectoryNotFoundException => Describe(ENOENT),
+        UnauthorizedAccessException => Describe(EACCES),
+        _ => e.Message,
+    };
+
     /// <summary>Returns glibc's <c>strerror</c> text for <paramref name="errno"/>.</summary>
     /// <param name="errno">A positive error number.</param>
     public static string Describe(int errno) => errno switch

@@ -133,7 +133,7 @@ internal sealed class DepmodTool
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Fatal($"could not load {symvers ?? systemMap}: {ErrorText(e)}");
+            Fatal($"could not load {symvers ?? systemMap}: {Errno.DescribeFileError(e)}");
         }
 
         if (kernelSymbols is null && reportUnresolved)
@@ -207,7 +207,7 @@ internal sealed class DepmodTool
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Fatal($"could not create directory {target}: {ErrorText(e)}");
+            Fatal($"could not create directory {target}: {Errno.DescribeFileError(e)}");
         }
 
         foreach (var file in result.GetOutputs())
@@ -329,12 +329,6 @@ internal sealed class DepmodTool
         return i > start;
     }
 
-    private static string ErrorText(Exception e) => e switch
-    {
-        FileNotFoundException or DirectoryNotFoundException => "No such file or directory",
-        UnauthorizedAccessException => "Permission denied",
-        _ => e.Message,
-    };
 
     private sealed class FatalException : Exception;
 }

@@ -75,7 +75,7 @@ public sealed partial class DepmodConfiguration
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            log(DepmodLogLevel.Error, $"file parse {file}: {DepmodEngine.ErrorText(e)}");
+            log(DepmodLogLevel.Error, $"file parse {file}: {Errno.DescribeFileError(e)}");
             return;
         }
 

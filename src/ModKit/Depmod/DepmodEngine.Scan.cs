@@ -38,7 +38,7 @@ public static partial class DepmodEngine
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            log(DepmodLogLevel.Error, $"could not open directory {directory}: {ErrorText(e)}");
+            log(DepmodLogLevel.Error, $"could not open directory {directory}: {Errno.DescribeFileError(e)}");
             return;
         }
 

@@ -82,7 +82,7 @@ public static partial class DepmodEngine
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            log(DepmodLogLevel.Warning, $"could not open {OrderFile} at {moduleDirectory}: {ErrorText(e)}");
+            log(DepmodLogLevel.Warning, $"could not open {OrderFile} at {moduleDirectory}: {Errno.DescribeFileError(e)}");
             return modules;
         }
 
@@ -119,12 +119,6 @@ public static partial class DepmodEngine
         return modules.Select((m, i) => (m, i)).OrderBy(p => p.m.SortKey).ThenBy(p => p.i).Select(p => p.m).ToList();
     }
 
-    internal static string ErrorText(Exception e) => e switch
-    {
-        FileNotFoundException or DirectoryNotFoundException => "No such file or directory",
-        UnauthorizedAccessException => "Permission denied",
-        _ => e.Message,
-    };
 
     /// <summary>Reads exports, needed symbols and the interesting <c>.modinfo</c> values of every module, in parallel.</summary>
     private static void ReadModules(List<DepmodModule> modules, DepmodSettings settings, Action<DepmodLogLevel, string> log)

@@ -325,7 +325,7 @@ public sealed partial class DepmodResult
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Warn($"could not open {name} at {_settings.ModuleDirectory}: {DepmodEngine.ErrorText(e)}");
+            Warn($"could not open {name} at {_settings.ModuleDirectory}: {Errno.DescribeFileError(e)}");
             contents = [];
             return false;
         }
