@@ -15,6 +15,7 @@ internal static class Multicall
         ["rmmod"] = RmmodTool.Run,
         ["lsmod"] = LsmodTool.Run,
         ["depmod"] = DepmodTool.Run,
+        ["modprobe"] = ModprobeTool.Run,
     };
 
     // Commands only the front-end knows (kmod's "kmod list").

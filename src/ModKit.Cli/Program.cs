@@ -20,6 +20,7 @@ internal static class Program
             Kernel = kernel,
             Syslog = SyslogWriter.For,
             KernelRelease = () => kernel.Release,
+            Shell = ModKit.Probe.ShellCommand.Run,
         };
 
         try

@@ -27,6 +27,13 @@ internal sealed class ToolContext
     /// <summary>Where <c>-s/--syslog</c> sends a tool's messages (priority, text); <see langword="null"/> drops them.</summary>
     public Func<string, Action<int, string>>? Syslog { get; init; }
 
+    /// <summary>
+    /// Runs a shell command as <c>system(3)</c> would, with the given environment, sharing the standard
+    /// streams; returns the wait status or -1 (modprobe's install and remove commands).
+    /// <see cref="ModKit.Probe.ShellCommand.Run"/> in the real program; tests record the calls.
+    /// </summary>
+    public Func<string, IReadOnlyDictionary<string, string>, int> Shell { get; init; } = (_, _) => -1;
+
     /// <summary>The running kernel's release (<c>uname -r</c>).</summary>
     public required Func<string> KernelRelease { get; init; }
 

@@ -7,8 +7,8 @@ namespace ModKit.Cli;
 /// </summary>
 internal sealed class ToolLog(string program, Stream stderr)
 {
-    /// <summary>syslog priorities (<c>LOG_ERR</c> ... <c>LOG_DEBUG</c>).</summary>
-    public const int LogErr = 3, LogWarning = 4, LogNotice = 5, LogInfo = 6, LogDebug = 7;
+    /// <summary>syslog priorities (<c>LOG_CRIT</c> ... <c>LOG_DEBUG</c>).</summary>
+    public const int LogCrit = 2, LogErr = 3, LogWarning = 4, LogNotice = 5, LogInfo = 6, LogDebug = 7;
 
     private Action<int, string>? _syslog;
 
@@ -41,6 +41,7 @@ internal sealed class ToolLog(string program, Stream stderr)
         {
             Write(priority, priority switch
             {
+                LogCrit => "FATAL",
                 LogErr => "ERROR",
                 LogWarning => "WARNING",
                 LogNotice => "NOTICE",

@@ -20,6 +20,8 @@ public static class Errno
     public const int ENOEXEC = 8;
     /// <summary>Bad file descriptor.</summary>
     public const int EBADF = 9;
+    /// <summary>No child processes.</summary>
+    public const int ECHILD = 10;
     /// <summary>Resource temporarily unavailable.</summary>
     public const int EAGAIN = 11;
     /// <summary>Cannot allocate memory.</summary>
@@ -100,6 +102,7 @@ public static class Errno
         EIO => "Input/output error",
         ENOEXEC => "Exec format error",
         EBADF => "Bad file descriptor",
+        ECHILD => "No child processes",
         EAGAIN => "Resource temporarily unavailable",
         ENOMEM => "Cannot allocate memory",
         EACCES => "Permission denied",

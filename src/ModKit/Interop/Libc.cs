@@ -34,6 +34,14 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, EntryPoint = "uname", SetLastError = true)]
     public static partial int Uname(byte* buffer);
 
+    /// <summary><c>posix_spawn(3)</c> without file actions or attributes.</summary>
+    [LibraryImport(Library, EntryPoint = "posix_spawn")]
+    public static partial int PosixSpawn(out int pid, byte* path, void* fileActions, void* attributes, byte** argv, byte** envp);
+
+    /// <summary><c>waitpid(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "waitpid", SetLastError = true)]
+    public static partial int WaitPid(int pid, out int status, int options);
+
     /// <summary>
     /// <c>__NR_finit_module</c> for the running process's architecture (the kernel's
     /// <c>syscall_64.tbl</c>, <c>unistd.h</c> tables), or -1 where ModKit does not know it.

@@ -160,26 +160,37 @@ public sealed class ModuleDirectory
 
     private IReadOnlyList<ModuleReference>? FromBuiltinAliases(string name) => FromAliasIndex(BuiltinAliasIndex, name, true);
 
-    private IReadOnlyList<ModuleReference>? FromAliasIndex(string index, string key, bool builtin)
+    /// <summary>
+    /// Every value of a wildcard-aware index (<see cref="AliasIndex"/>, <see cref="SymbolIndex"/>,
+    /// <see cref="BuiltinAliasIndex"/>) whose key matches <paramref name="key"/> (<c>index_searchwild</c>), in
+    /// priority order then <see cref="TieOrder"/>.
+    /// </summary>
+    /// <param name="index">The index file name, e.g. <see cref="AliasIndex"/>.</param>
+    /// <param name="key">The normalised alias.</param>
+    /// <returns>The matches; empty when the index is missing or corrupt, as libkmod treats both.</returns>
+    public IReadOnlyList<IndexValue> FindWildcard(string index, string key)
     {
         if (!IndexFile.TryOpen(System.IO.Path.Combine(Path, index), out var file))
         {
-            return null;
+            return [];
         }
 
-        IReadOnlyList<IndexValue> values;
         using (file)
         {
             try
             {
-                values = file.LookupWildcard(key, TieOrder);
+                return file.LookupWildcard(key, TieOrder);
             }
             catch (ModuleFormatException)
             {
-                return null; // a corrupt index answers nothing, like one that cannot be opened
+                return []; // a corrupt index answers nothing, like one that cannot be opened
             }
         }
+    }
 
+    private IReadOnlyList<ModuleReference>? FromAliasIndex(string index, string key, bool builtin)
+    {
+        var values = FindWildcard(index, key);
         if (values.Count == 0)
         {
             return null;
