@@ -24,20 +24,12 @@ internal static class Multicall
         ["list"] = LsmodTool.Run,
     };
 
-    /// <summary>The tool names <c>build.sh</c> links to the binary; those not built yet say so.</summary>
-    public static readonly string[] LinkedNames = ["insmod", "rmmod", "lsmod", "modinfo", "modprobe", "depmod"];
-
     public static int Run(ToolContext context, string argv0, IReadOnlyList<string> args)
     {
         string name = ModuleName.BaseName(argv0);
         if (Tools.TryGetValue(name, out var tool))
         {
             return tool(context, argv0, args);
-        }
-
-        if (LinkedNames.Contains(name))
-        {
-            return NotYetAvailable(context, name);
         }
 
         return FrontEnd(context, name, args);
@@ -71,19 +63,8 @@ internal static class Multicall
             return tool(context, command, args.Skip(1).ToArray());
         }
 
-        if (LinkedNames.Contains(command))
-        {
-            return NotYetAvailable(context, command);
-        }
-
         new ToolLog(name, context.Stderr).Raw($"{name}: ERROR: invalid command '{command}'\n");
         output.Write(Usage(name));
-        return 1;
-    }
-
-    private static int NotYetAvailable(ToolContext context, string tool)
-    {
-        new ToolLog(tool, context.Stderr).Error($"'{tool}' is not part of this ModKit build yet (see the project's issues)");
         return 1;
     }
 
@@ -101,5 +82,6 @@ internal static class Multicall
         "\trmmod             remove modules from the kernel\n" +
         "\tlsmod             list currently loaded modules\n" +
         "\tmodinfo           print information about kernel modules\n" +
+        "\tmodprobe          add or remove modules with their dependencies\n" +
         "\tdepmod            generate modules.dep and the module index files\n";
 }

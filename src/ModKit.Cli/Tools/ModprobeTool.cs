@@ -556,7 +556,9 @@ internal sealed class ModprobeTool
             }
         }
 
-        int error = command is null ? UnloadModule(module) : RunRemoveCommand(module, command);
+        int error = command is not null ? RunRemoveCommand(module, command)
+            : AlreadyGone(module) ? 0
+            : UnloadModule(module);
         if (error < 0)
         {
             return error;
@@ -578,6 +580,11 @@ internal sealed class ModprobeTool
         RemoveList(pre, stopOnErrors: false);
         return error;
     }
+
+    // A module removed meanwhile as a holder's unused dependency is not removed twice (kmod 31+, 327c587;
+    // kmod 30 tries again and fails with "No such file or directory").
+    private bool AlreadyGone(ProbeModule module) =>
+        !_ignoreLoaded && !_dryRun && _context.Kernel.ReadRefCount(module.Name) is { Succeeded: false, Errno: Errno.ENOENT };
 
     // rmmod_do_modlist: in reverse order.
     private int RemoveList(IReadOnlyList<ProbeModule> modules, bool stopOnErrors)

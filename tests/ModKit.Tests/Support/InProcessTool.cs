@@ -7,7 +7,8 @@ namespace ModKit.Tests.Support;
 internal static class InProcessTool
 {
     public static ProcessResult Run(string argv0, IReadOnlyList<string> args, string? currentDirectory = null,
-        string root = "/", string kernelRelease = "0.0.0-test", IKernel? kernel = null)
+        string root = "/", string kernelRelease = "0.0.0-test", IKernel? kernel = null,
+        Func<string, IReadOnlyDictionary<string, string>, int>? shell = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var stdout = new MemoryStream();
         var stderr = new MemoryStream();
@@ -21,6 +22,8 @@ internal static class InProcessTool
             // it reads as "nothing loaded" and never touches the real /proc or /sys.
             Kernel = kernel ?? new FakeKernel("/nonexistent/modkit-fake-kernel", kernelRelease),
             KernelRelease = () => kernel?.Release ?? kernelRelease,
+            Shell = shell ?? ((_, _) => throw new InvalidOperationException("this test runs no shell commands")),
+            Environment = environment ?? new Dictionary<string, string>(),
         };
         int exit = Multicall.Run(context, argv0, args);
         return new ProcessResult(stdout.ToArray(), stderr.ToArray(), exit);
