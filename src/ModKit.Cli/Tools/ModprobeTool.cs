@@ -39,6 +39,7 @@ internal sealed class ModprobeTool
     private bool _stripVermagic;
     private bool _removeHolders;
     private ulong _waitMilliseconds;
+    private bool _namesOnly;
 
     private ModprobeTool(ToolContext context, string argv0, ToolOutput output)
     {
@@ -131,6 +132,10 @@ internal sealed class ModprobeTool
         }
 
         var args = parser.Remaining;
+
+        // The kernel runs "modprobe -q -- NAME" with a NAME that may come from an unprivileged user
+        // (request_module); after "--" nothing is taken as a path, whatever it starts with.
+        _namesOnly = parser.Index > 0 && parser.Arguments[parser.Index - 1] == "--";
         if (!showConfig && args.Count == 0)
         {
             Error("missing parameters. See -h.");
@@ -249,6 +254,11 @@ internal sealed class ModprobeTool
     private void AppendChildOption(string value) =>
         _childEnvironment["MODPROBE_OPTIONS"] = _childEnvironment.TryGetValue("MODPROBE_OPTIONS", out string? old) ? old + " " + value : value;
 
+    // A module argument is a file only when it says so: it starts with "/" or "./" (kmod 31+) and does not
+    // follow "--". Anything else — "../x", "a/../../b" included — is a name or alias to look up in the indexes.
+    private bool IsPath(string argument) =>
+        !_namesOnly && (argument.StartsWith('/') || argument.StartsWith("./", StringComparison.Ordinal));
+
     private void Error(string message) => _log.Library(ToolLog.LogErr, message);
 
     // kmod's LOG(): FATAL, which ends the run when printed; with -a only a WARNING.
@@ -315,7 +325,7 @@ internal sealed class ModprobeTool
     {
         string what = exports ? "symbols" : "modversions";
         var modules = new List<ProbeModule>();
-        bool isPath = argument.StartsWith('/') || argument.StartsWith("./", StringComparison.Ordinal) || File.Exists(_context.MakeAbsolute(argument));
+        bool isPath = IsPath(argument) || (!_namesOnly && File.Exists(_context.MakeAbsolute(argument)));
         if (isPath)
         {
             if (_modules.FromPath(_context.MakeAbsolute(argument), out var module) != 0)
@@ -369,7 +379,7 @@ internal sealed class ModprobeTool
     private int Insert(string alias, string? extraOptions)
     {
         IReadOnlyList<ProbeModule> list;
-        if (alias.StartsWith('/') || alias.StartsWith("./", StringComparison.Ordinal))
+        if (IsPath(alias))
         {
             // kmod 31+: a path is loaded as that file; its dependencies still come from modules.dep.
             int fromPath = _modules.FromPath(_context.MakeAbsolute(alias), out var module);
