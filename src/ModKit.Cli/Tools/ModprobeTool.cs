@@ -162,6 +162,7 @@ internal sealed class ModprobeTool
             Log = (priority, message) => _log.Library(priority, message),
         };
 
+        using var modules = _modules;
         int error;
         if (showConfig)
         {

@@ -9,8 +9,10 @@ namespace ModKit.Modules;
 /// for each lookup and read node by node, as kmod does when it has not preloaded them; a missing or
 /// unreadable index is "no match", never an error.
 /// </summary>
-public sealed class ModuleDirectory
+public sealed class ModuleDirectory : IDisposable
 {
+    private Dictionary<string, IndexFile?>? _openIndexes;
+
     /// <summary>Index file names, as depmod writes them.</summary>
     public const string DepIndex = "modules.dep.bin";
     /// <summary>The alias index.</summary>
@@ -34,8 +36,34 @@ public sealed class ModuleDirectory
         TieOrder = tieOrder;
     }
 
+    /// <summary>
+    /// Keep each index file open after its first lookup, until <see cref="Dispose"/> (as libkmod does after
+    /// <c>kmod_load_resources</c>): worth it when one process makes many lookups, as modprobe does.
+    /// </summary>
+    public bool KeepIndexesOpen
+    {
+        get => _openIndexes is not null;
+        init => _openIndexes = value ? new Dictionary<string, IndexFile?>(StringComparer.Ordinal) : null;
+    }
+
+    /// <summary>Closes the index files kept open (<see cref="KeepIndexesOpen"/>).</summary>
+    public void Dispose()
+    {
+        if (_openIndexes is null)
+        {
+            return;
+        }
+
+        foreach (var file in _openIndexes.Values)
+        {
+            file?.Dispose();
+        }
+
+        _openIndexes.Clear();
+    }
+
     /// <summary>The order in which equal-priority index matches are returned.</summary>
-    public IndexTieOrder TieOrder { get; }
+    public IndexTieOrder TieOrder { get; internal set; }
 
     /// <summary>The directory's absolute path.</summary>
     public string Path { get; }
@@ -170,21 +198,23 @@ public sealed class ModuleDirectory
     /// <returns>The matches; empty when the index is missing or corrupt, as libkmod treats both.</returns>
     public IReadOnlyList<IndexValue> FindWildcard(string index, string key)
     {
-        if (!IndexFile.TryOpen(System.IO.Path.Combine(Path, index), out var file))
+        var file = OpenIndex(index);
+        if (file is null)
         {
             return [];
         }
 
-        using (file)
+        try
         {
-            try
-            {
-                return file.LookupWildcard(key, TieOrder);
-            }
-            catch (ModuleFormatException)
-            {
-                return []; // a corrupt index answers nothing, like one that cannot be opened
-            }
+            return file.LookupWildcard(key, TieOrder);
+        }
+        catch (ModuleFormatException)
+        {
+            return []; // a corrupt index answers nothing, like one that cannot be opened
+        }
+        finally
+        {
+            CloseIndex(file);
         }
     }
 
@@ -207,21 +237,59 @@ public sealed class ModuleDirectory
 
     private string? SearchExact(string index, string key)
     {
-        if (!IndexFile.TryOpen(System.IO.Path.Combine(Path, index), out var file))
+        var file = OpenIndex(index);
+        if (file is null)
         {
             return null;
         }
 
-        using (file)
+        try
         {
-            try
-            {
-                return file.Lookup(key, TieOrder);
-            }
-            catch (ModuleFormatException)
-            {
-                return null;
-            }
+            return file.Lookup(key, TieOrder);
+        }
+        catch (ModuleFormatException)
+        {
+            return null;
+        }
+        finally
+        {
+            CloseIndex(file);
+        }
+    }
+
+    /// <summary>Opens and keeps the given indexes (with <see cref="KeepIndexesOpen"/>); whether all of them opened.</summary>
+    internal bool Preload(IEnumerable<string> indexes)
+    {
+        bool all = true;
+        foreach (string index in indexes)
+        {
+            all &= OpenIndex(index) is not null;
+        }
+
+        return all;
+    }
+
+    private IndexFile? OpenIndex(string index)
+    {
+        if (_openIndexes is not null && _openIndexes.TryGetValue(index, out var kept))
+        {
+            return kept;
+        }
+
+        IndexFile.TryOpen(System.IO.Path.Combine(Path, index), out var file);
+        if (_openIndexes is not null)
+        {
+            _openIndexes[index] = file;
+        }
+
+        return file;
+    }
+
+    private void CloseIndex(IndexFile file)
+    {
+        if (_openIndexes is null)
+        {
+            file.Dispose();
         }
     }
 

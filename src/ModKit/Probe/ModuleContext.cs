@@ -13,7 +13,7 @@ namespace ModKit.Probe;
 /// module: its file, dependencies, options, install and remove commands, softdeps and state. Modules are
 /// kept in a pool, so every lookup of the same name (and alias) gives the same <see cref="ProbeModule"/>.
 /// </summary>
-public sealed class ModuleContext
+public sealed class ModuleContext : IDisposable
 {
     /// <summary>libkmod's log priorities as passed to <see cref="Log"/>.</summary>
     public const int LogErr = 3, LogInfo = 6;
@@ -31,8 +31,17 @@ public sealed class ModuleContext
         ArgumentNullException.ThrowIfNull(kernel);
         Config = config;
         Kernel = kernel;
-        Directory = new ModuleDirectory(directory, IndexesLoad(directory) ? IndexTieOrder.Mmap : IndexTieOrder.Stdio);
+        Directory = new ModuleDirectory(directory) { KeepIndexesOpen = true };
+
+        // kmod_load_resources: modprobe maps the indexes, which changes the order of equal-priority
+        // matches; when one of them cannot be mapped all are dropped and the files are read instead.
+        Directory.TieOrder = Directory.Preload([ModuleDirectory.DepIndex, ModuleDirectory.AliasIndex, ModuleDirectory.SymbolIndex, ModuleDirectory.BuiltinIndex])
+            ? IndexTieOrder.Mmap
+            : IndexTieOrder.Stdio;
     }
+
+    /// <summary>Closes the index files this context keeps open.</summary>
+    public void Dispose() => Directory.Dispose();
 
     /// <summary>The module directory and its indexes.</summary>
     public ModuleDirectory Directory { get; }
@@ -312,23 +321,6 @@ public sealed class ModuleContext
             module.Visited = false;
             module.Required = false;
         }
-    }
-
-    // kmod_load_resources: modprobe maps the indexes, which changes the order of equal-priority
-    // matches; when one of them cannot be mapped all are dropped and the files are read instead.
-    private static bool IndexesLoad(string directory)
-    {
-        foreach (string index in new[] { ModuleDirectory.DepIndex, ModuleDirectory.AliasIndex, ModuleDirectory.SymbolIndex, ModuleDirectory.BuiltinIndex })
-        {
-            if (!IndexFile.TryOpen(Path.Combine(directory, index), out var file))
-            {
-                return false;
-            }
-
-            file.Dispose();
-        }
-
-        return true;
     }
 
     private static string? FirstCommand(IReadOnlyList<ModuleCommand> commands, string name)
