@@ -142,8 +142,9 @@ internal sealed class ModprobeTool
             return 1;
         }
 
+        // kmod_new makes the directory absolute against the working directory (-d may be relative).
         _dirname = root is not null || version is not null
-            ? (root ?? string.Empty) + "/lib/modules/" + (version ?? _context.KernelRelease())
+            ? _context.MakeAbsolute((root ?? string.Empty) + "/lib/modules/" + (version ?? _context.KernelRelease()))
             : _context.UnderRoot("/lib/modules/" + _context.KernelRelease());
         var commandLineOfKernel = _context.Kernel.ReadCommandLine();
         var config = new ModprobeConfigLoader
