@@ -9,16 +9,9 @@ cd "$(dirname "$0")/.."
 runs=5
 [ "${1:-}" = "--runs" ] && runs=$2
 
-command -v hyperfine >/dev/null || { apt-get install -y -qq hyperfine >/dev/null; }
+. bench/lib.sh
+bench_setup depmod
 [ -x /usr/bin/time ] || { apt-get install -y -qq time >/dev/null; }
-kmod=$(command -v kmod || echo /bin/kmod)
-tree=$(scripts/fetch-kernel.sh)
-release=$(basename "$tree")
-bin=$PWD/$(./build.sh)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-ln -s "$kmod" "$work/depmod"
-mkdir -p "$work/modkit" && ln -s "$bin" "$work/modkit/depmod"
 
 peak_kb() { # <command...> -> max RSS in KiB
     /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1
@@ -33,7 +26,7 @@ for kind in plain xz zst; do
     json=$work/$kind.json
     hyperfine -N --warmup 1 --runs "$runs" --export-json "$json" \
         -n modkit "$work/modkit/depmod -b $root $release" -n kmod "$work/depmod -b $root $release" >/dev/null
-    read -r k m r < <(awk -F: '/"mean"/ { gsub(/[ ,]/, "", $2); t[n++] = $2 } END { printf "%.0f %.0f %.2f\n", t[1] * 1000, t[0] * 1000, t[0] / t[1] }' "$json")
+    read -r k m r < <(ratio "$json")
     km=$(peak_kb "$work/depmod" -b "$root" "$release")
     mm=$(peak_kb "$work/modkit/depmod" -b "$root" "$release")
     printf '%-6s time: kmod %6s ms  modkit %6s ms  ratio %s   peak RSS: kmod %6s KiB  modkit %6s KiB  ratio %.2f\n' \

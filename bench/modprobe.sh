@@ -8,30 +8,11 @@ cd "$(dirname "$0")/.."
 runs=30
 [ "${1:-}" = "--runs" ] && runs=$2
 
-command -v hyperfine >/dev/null || { apt-get install -y -qq hyperfine >/dev/null; }
-kmod=$(command -v kmod || echo /bin/kmod)
-tree=$(scripts/fetch-kernel.sh)
-release=$(basename "$tree")
-bin=$PWD/$(./build.sh)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-ln -s "$kmod" "$work/modprobe"           # kmod acts as the tool named by argv[0]
-mkdir -p "$work/modkit" && ln -s "$bin" "$work/modkit/modprobe"
+. bench/lib.sh
+bench_setup modprobe
 config=$PWD/tests/ModKit.Tests/TestData/modprobe.d
 [ -d "$config" ] || config=/dev/null
-
-ratio() { # <json> -> "kmod_mean modkit_mean ratio"
-    awk -F: '/"mean"/ { gsub(/[ ,]/, "", $2); m[n++] = $2 } END { printf "%.1f %.1f %.2f\n", m[1] * 1000, m[0] * 1000, m[0] / m[1] }' "$1"
-}
-
-run_case() { # <label> <args...>
-    local label=$1; shift
-    local json=$work/result.json
-    hyperfine -N --warmup 3 --runs "$runs" --export-json "$json" \
-        -n modkit "$work/modkit/modprobe $*" -n kmod "$work/modprobe $*" >/dev/null
-    read -r k m r < <(ratio "$json")
-    printf '%-52s kmod %8s ms   modkit %8s ms   ratio %s\n' "$label" "$k" "$m" "$r"
-}
+warmup=3
 
 for kind in plain xz; do
     root=$tree/$kind
