@@ -333,4 +333,24 @@ public sealed class ModprobeDifferentialTests(ITestOutputHelper output)
 
         Assert.True(actual.SameAs(expected), actual.DescribeDifference(expected));
     }
+
+    /// <summary>
+    /// ModKit's --show-modversions/--show-exports also take a module name (kmod 31+): what they print for
+    /// a name is what kmod 30 prints for the module's file.
+    /// </summary>
+    [Theory]
+    [InlineData("--show-exports", "jbd2")]
+    [InlineData("--show-exports", "crc16")]
+    [InlineData("--show-exports", "ext4")]
+    [InlineData("--show-modversions", "snd-hda-intel")]
+    [InlineData("--show-modversions", "fs-ext4")]
+    public void ShowSymbolsOfANameIsThatOfItsFile(string option, string name)
+    {
+        var lookup = new ModprobeComparison(output).RunKmod(new ModprobeCase([.. BaseOptions(), "-R", name]));
+        string module = lookup.StdoutText.Trim();
+        string file = Tree.ModuleFiles("plain").Single(f => Path.GetFileName(f).Replace('-', '_') == module + ".ko");
+        var kmod = new ModprobeComparison(output).RunKmod(new ModprobeCase([.. BaseOptions(), option, file]));
+        var modkit = ModprobeComparison.RunModKit(new ModprobeCase([.. BaseOptions(), option, name]));
+        Assert.Equal((kmod.ExitCode, kmod.StdoutText), (modkit.ExitCode, modkit.StdoutText));
+    }
 }
