@@ -23,11 +23,13 @@ public sealed class ModprobeDifferentialTests(ITestOutputHelper output)
         // exact name both matching, to a module that does not exist, to a blacklisted module.
         "my-storage", "my_storage", "my-sound", "eth0", "eth-x", "block-dev-7", "block-dev-3", "block_dev_1",
         "fs-removable", "wifi-3", "wifi-x", "net-pf-99", "legacy-floppy", "my-bt", "disk-y", "disk_y", "disk-w", "disk--",
-        "usb:v0BDAp0129d0000dc00dsc00dp00ic08isc06ip50in00", "usb:v0BDAp0129",
+        "usb:v0BDAp0129d0000dc00dsc00dp00ic08isc06ip50in00", "usb:v0BDAp0129", "crc-itu-t", "udf",
         // options: by name (two lines, tabs, a continuation, quotes), by alias, by alias pattern, of a dependency.
         "snd-hda-intel", "snd_hda_intel", "loop", "fat", "vfat", "msdos", "bluetooth", "btusb", "usb-storage",
-        // install/remove: for a module, for a name that is no module (lookup step 4), a pattern.
-        "dummy", "my-fake-service", "my_fake_service", "ums-karma", "ums_cypress", "uas", "evdev",
+        "pci:v000010ECd00008168sv0sd0bc0sc0i0", "pci:v000010ECd00008168sv1sd2bc3sc4i5", "r8169",
+        // install/remove: for a module, for a name that is no module (lookup step 4), a pattern, a
+        // dependency, a name that is also an alias.
+        "soundcore", "snd-pcm", "snd-timer", "snd-seq", "dummy", "my-fake-service", "my_fake_service", "ums-karma", "ums_cypress", "uas", "evdev",
         // blacklist: by name, reached by an index alias, a blacklisted name that is no module.
         "pcspkr", "e1000e", "floppy", "pnp:dPNP0700", "block-major-2-0", "pci:v00008086d00005511sv0sd0bc0sc0i0",
         "no-such-module",
