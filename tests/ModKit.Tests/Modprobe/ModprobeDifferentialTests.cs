@@ -29,7 +29,7 @@ public sealed class ModprobeDifferentialTests(ITestOutputHelper output)
         "pci:v000010ECd00008168sv0sd0bc0sc0i0", "pci:v000010ECd00008168sv1sd2bc3sc4i5", "r8169",
         // install/remove: for a module, for a name that is no module (lookup step 4), a pattern, a
         // dependency, a name that is also an alias.
-        "soundcore", "snd-pcm", "snd-timer", "snd-seq", "dummy", "my-fake-service", "my_fake_service", "ums-karma", "ums_cypress", "uas", "evdev",
+        "soundcore", "snd-pcm", "snd-timer", "snd-seq", "dummy", "my-fake-service", "my_fake_service", "fail-service", "env-report", "ums-karma", "ums_cypress", "uas", "evdev",
         // blacklist: by name, reached by an index alias, a blacklisted name that is no module.
         "pcspkr", "e1000e", "floppy", "pnp:dPNP0700", "block-major-2-0", "pci:v00008086d00005511sv0sd0bc0sc0i0",
         "no-such-module",
@@ -354,5 +354,38 @@ public sealed class ModprobeDifferentialTests(ITestOutputHelper output)
         var kmod = new ModprobeComparison(output).RunKmod(new ModprobeCase([.. BaseOptions(), option, file]));
         var modkit = ModprobeComparison.RunModKit(new ModprobeCase([.. BaseOptions(), option, name]));
         Assert.Equal((kmod.ExitCode, kmod.StdoutText), (modkit.ExitCode, modkit.StdoutText));
+    }
+
+    public static TheoryData<string, string> CommandRuns() => new()
+    {
+        { "", "my-fake-service" },
+        { "", "my-fake-service a=1 b" },
+        { "", "-v my-fake-service x=\"1 2\"" },
+        { "", "--first-time my-fake-service" },
+        { "", "fail-service" },
+        { "", "-v fail-service" },
+        { "", "-q fail-service" },
+        { "", "-a fail-service my-fake-service env-report" },
+        { "", "env-report" },
+        { "-s -q", "env-report" },
+        { "-v", "-q -v env-report" },
+        { "", "-r my-fake-service" },
+        { "", "-r fail-service" },
+        { "", "-r -v my-fake-service fail-service" },
+        { "", "-r -q fail-service" },
+    };
+
+    /// <summary>
+    /// install and remove commands of names that are no module (lookup step 4) really run, through
+    /// /bin/sh, with $CMDLINE_OPTS, MODPROBE_MODULE and the MODPROBE_OPTIONS children inherit; nothing
+    /// reaches the kernel.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(CommandRuns))]
+    public void CommandsOfNamesThatAreNoModulesMatchKmod(string environment, string commandLine)
+    {
+        var args = BaseOptions().Concat(commandLine.Split(' ')).ToList();
+        var c = new ModprobeCase(args, environment.Length == 0 ? null : new Dictionary<string, string> { ["MODPROBE_OPTIONS"] = environment });
+        AssertNoDifferences(new ModprobeComparison(output).Differences([c]), 1, c.ToString());
     }
 }
