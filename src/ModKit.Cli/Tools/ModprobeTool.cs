@@ -359,7 +359,15 @@ internal sealed class ModprobeTool
             {
                 string path = _modules.GetPath(module) ?? throw new FileNotFoundException();
                 using var file = ModuleFile.Open(path);
-                symbols = exports ? ModuleSymbols.GetExports(file.Elf) : ModuleSymbols.GetVersions(file.Elf);
+                if (!exports)
+                {
+                    symbols = ModuleSymbols.GetVersions(file.Elf);
+                }
+                else if (!ModuleSymbols.TryGetExports(file.Elf, out symbols))
+                {
+                    // kmod_module_get_symbols: ENOENT when there is neither __crc_* nor __ksymtab_strings.
+                    throw new FileNotFoundException();
+                }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

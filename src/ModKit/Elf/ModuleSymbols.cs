@@ -59,8 +59,40 @@ public static class ModuleSymbols
     /// <returns>The exported symbols.</returns>
     public static List<ModuleSymbol> GetExports(ElfFile elf)
     {
+        TryGetExports(elf, out var exports);
+        return exports;
+    }
+
+    /// <summary>
+    /// Reads the symbols a module exports as <see cref="GetExports"/> does, and tells whether
+    /// <c>kmod_module_get_symbols</c> would succeed: it fails with ENOENT when the module has no
+    /// <c>__crc_*</c> symbol and no <c>__ksymtab_strings</c> section to fall back to (a module that exports
+    /// nothing), which <c>modprobe --show-exports</c> reports as an error.
+    /// </summary>
+    /// <param name="elf">The module.</param>
+    /// <param name="exports">The exported symbols; empty when the method returns false.</param>
+    /// <returns>False when neither table exists.</returns>
+    public static bool TryGetExports(ElfFile elf, out List<ModuleSymbol> exports)
+    {
         var fromSymtab = ExportsFromSymtab(elf);
-        return fromSymtab ?? ExportsFromStrings(elf);
+        if (fromSymtab is not null)
+        {
+            exports = fromSymtab;
+            return true;
+        }
+
+        exports = [];
+        if (!elf.TryReadSection("__ksymtab_strings", out var strings))
+        {
+            return false;
+        }
+
+        foreach (var range in NulSeparatedStrings.Split(strings))
+        {
+            exports.Add(new ModuleSymbol(Encoding.UTF8.GetString(strings.AsSpan(range)), 0, SymbolBinding.Global));
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -233,20 +265,6 @@ public static class ModuleSymbols
         Span<byte> crc = stackalloc byte[4];
         elf.Source.ReadExactly(section.Offset + (long)value, crc);
         return elf.Fields.U32(crc, 0);
-    }
-
-    private static List<ModuleSymbol> ExportsFromStrings(ElfFile elf)
-    {
-        var result = new List<ModuleSymbol>();
-        if (elf.TryReadSection("__ksymtab_strings", out var strings))
-        {
-            foreach (var range in NulSeparatedStrings.Split(strings))
-            {
-                result.Add(new ModuleSymbol(Encoding.UTF8.GetString(strings.AsSpan(range)), 0, SymbolBinding.Global));
-            }
-        }
-
-        return result;
     }
 
     private readonly ref struct RawSymbol(ReadOnlySpan<byte> name, uint nameOffset, ulong value, byte info, ushort shndx)

@@ -188,12 +188,18 @@ public sealed class ModuleExportsTests
     [AllElfFormats]
     public void No_crc_symbols_and_no_ksymtab_strings_export_nothing(ElfClass elfClass, ElfByteOrder order)
     {
+        // kmod_module_get_symbols fails with ENOENT without either table (TryGetExports is false), and
+        // succeeds with nothing when __ksymtab_strings exists but holds no name.
         var elf = new SyntheticElf(elfClass, order);
         elf.AddSection(".modinfo", Strings("license=GPL"));
         Assert.Empty(ModuleSymbols.GetExports(elf.Open()));
+        Assert.False(ModuleSymbols.TryGetExports(elf.Open(), out _));
         elf.AddSymbol("printk", 0, Global, ShnUndef);
         Assert.Empty(ModuleSymbols.GetExports(elf.Open()));
+        Assert.False(ModuleSymbols.TryGetExports(elf.Open(), out _));
         elf.AddSection("__ksymtab_strings", [0]);
         Assert.Empty(ModuleSymbols.GetExports(elf.Open()));
+        Assert.True(ModuleSymbols.TryGetExports(elf.Open(), out var exports));
+        Assert.Empty(exports);
     }
 }

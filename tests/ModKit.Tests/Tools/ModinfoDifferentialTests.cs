@@ -65,10 +65,10 @@ public class ModinfoDifferentialTests(ITestOutputHelper output)
         var words = what.Split(' ');
         var keys = words[0] switch
         {
-            "names" => ModuleNames(tree, kind),
-            "aliases" => ConcreteAliases(tree, kind),
-            "builtins" => BuiltinNames(tree, kind),
-            "symbols" => SymbolNames(tree, kind),
+            "names" => ModuleTreeKeys.ModuleNames(tree.ModuleDirectory(kind)),
+            "aliases" => ModuleTreeKeys.ConcreteAliases(tree.ModuleDirectory(kind)),
+            "builtins" => ModuleTreeKeys.BuiltinNames(tree.ModuleDirectory(kind)),
+            "symbols" => ModuleTreeKeys.SymbolNames(tree.ModuleDirectory(kind), every: 20),
             _ => throw new ArgumentException(what),
         };
         Assert.NotEmpty(keys);
@@ -85,53 +85,5 @@ public class ModinfoDifferentialTests(ITestOutputHelper output)
         int differences = comparison.CountDifferences(arguments, options);
         Assert.Empty(comparison.KmodCrashes);
         return differences;
-    }
-
-    private static List<string> ModuleNames(KernelTree tree, string kind) =>
-        File.ReadLines(Path.Combine(tree.ModuleDirectory(kind), "modules.dep"))
-            .Select(line => Path.GetFileName(line[..line.IndexOf(':')]))
-            .Select(file => file[..file.IndexOf('.')])
-            .ToList();
-
-    private static List<string> BuiltinNames(KernelTree tree, string kind) =>
-        File.ReadLines(Path.Combine(tree.ModuleDirectory(kind), "modules.builtin"))
-            .Select(line => Path.GetFileName(line))
-            .Select(file => file[..file.IndexOf('.')])
-            .ToList();
-
-    private static List<string> SymbolNames(KernelTree tree, string kind) =>
-        File.ReadLines(Path.Combine(tree.ModuleDirectory(kind), "modules.symbols"))
-            .Where((_, i) => i % 20 == 0)
-            .Select(line => line.Split(' ')[1])
-            .ToList();
-
-    // Concrete device strings made from the alias patterns (every wildcard replaced), plus the
-    // patterns themselves, plus builtin aliases: every second one, to keep the run short.
-    private static List<string> ConcreteAliases(KernelTree tree, string kind)
-    {
-        var result = new List<string>();
-        int i = 0;
-        foreach (var line in File.ReadLines(Path.Combine(tree.ModuleDirectory(kind), "modules.alias")))
-        {
-            var parts = line.Split(' ');
-            if (parts.Length < 3 || i++ % 2 != 0)
-            {
-                continue;
-            }
-
-            string pattern = parts[1];
-            result.Add(pattern.Replace("*", "0A").Replace("?", "1"));
-            if (i % 10 == 1)
-            {
-                result.Add(pattern);
-            }
-        }
-
-        result.Add("fs-ext4");
-        result.Add("crypto-sha256");
-        result.Add("no-such-alias");
-        result.Add("bad[alias");
-        result.Add("bad]alias");
-        return result;
     }
 }

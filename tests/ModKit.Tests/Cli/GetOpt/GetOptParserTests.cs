@@ -29,7 +29,7 @@ public sealed class GetOptParserTests
     [Fact]
     public void ReportsLongIndexOfAbbreviation()
     {
-        var parser = new GetOptParser("modprobe", ["--show-dep"], Modprobe, TextWriter.Null);
+        var parser = new GetOptParser("modprobe", ["--show-dep"], KmodOptionTables.Modprobe, TextWriter.Null);
 
         Assert.True(parser.TryNext(out GetOptResult result));
         Assert.Equal(('D', 13, false), (result.Code, result.LongIndex, result.IsError));
@@ -42,7 +42,7 @@ public sealed class GetOptParserTests
     public void WritesErrorsToTheGivenWriter()
     {
         var errors = new StringWriter();
-        var parser = new GetOptParser("/sbin/modprobe", ["--sho"], Modprobe, errors);
+        var parser = new GetOptParser("/sbin/modprobe", ["--sho"], KmodOptionTables.Modprobe, errors);
 
         Assert.True(parser.TryNext(out GetOptResult result));
         Assert.True(result.IsError);
