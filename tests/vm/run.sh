@@ -4,7 +4,9 @@
 #
 #   tests/vm/run.sh [scenario ...]      default: every tests/vm/scenarios/*.sh
 #
-# A scenario may start with "# modules: ext4 jbd2" (Debian modules copied into /modules) and
+# A scenario may start with "# modules: ext4 jbd2" (Debian modules copied into /modules),
+# "# tree: ext4 jbd2" (Debian modules copied to their place under /lib/modules/<release>, with
+# examples/hello as extra/hello.ko, and indexed there by kmod's depmod on this machine) and
 # "# append: module.sig_enforce=1" (kernel command-line words). Each scenario boots once; its serial
 # output (between the init's markers) is printed on stdout under a "== <scenario>" header. The exit
 # status is 0 when every boot reached its end marker and no scenario line starts with "FAIL".
@@ -78,7 +80,7 @@ build_initramfs() { # <scenario> <output>
     copy_with_libs "$root" "$modkit" /lib/x86_64-linux-gnu/liblzma.so.5 /lib/x86_64-linux-gnu/libzstd.so.1 /lib/x86_64-linux-gnu/libz.so.1
     cp /usr/bin/kmod "$root/usr/bin/kmod"
     copy_with_libs "$root" /usr/bin/kmod
-    for tool in insmod rmmod lsmod modinfo modprobe; do
+    for tool in insmod rmmod lsmod modinfo modprobe depmod; do
         ln -s /usr/bin/modkit "$root/modkit/bin/$tool"
         ln -s /usr/bin/kmod "$root/kmod/bin/$tool"
     done
@@ -94,6 +96,22 @@ build_initramfs() { # <scenario> <output>
         [ -n "$f" ] || { log "$scenario: no module $m in $release"; exit 1; }
         cp "$f" "$root/modules/"
     done
+    # A small module directory for modprobe: the "# tree:" modules where the package has them.
+    local tree
+    tree=$(sed -n 's/^# tree: //p' "$scenario")
+    if [ -n "$tree" ]; then
+        local dest=$root/lib/modules/$release
+        for m in $tree; do
+            f=$(cd "$modules" && find kernel -name "$m.ko" | head -1)
+            [ -n "$f" ] || { log "$scenario: no module $m in $release"; exit 1; }
+            mkdir -p "$dest/$(dirname "$f")"
+            cp "$modules/$f" "$dest/$f"
+        done
+        mkdir -p "$dest/extra"
+        cp "$hello/hello.ko" "$dest/extra/hello.ko"
+        cp "$modules"/modules.{builtin,builtin.modinfo,order} "$dest/"
+        /sbin/depmod -b "$root" "$release"
+    fi
     install -m 0755 "$here/init.sh" "$root/init"
     install -m 0644 "$scenario" "$root/scenario.sh"
     (cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) | gzip -1 > "$out"

@@ -14,6 +14,7 @@ public sealed class VmScenarioTests(ITestOutputHelper output)
     [InlineData("hello")]
     [InlineData("ext4")]
     [InlineData("sig-enforce")]
+    [InlineData("modprobe")]
     public void ScenarioPassesInTheVm(string scenario)
     {
         var environment = new Dictionary<string, string>();
