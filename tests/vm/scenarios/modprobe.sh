@@ -1,5 +1,6 @@
 # tree: ext4 jbd2 mbcache crc16 crc32c-intel crc32c_generic
 # append: hello.who=Kcmd
+# timeout: 480
 # modprobe against a small module directory (ext4's chain, Debian's softdep "ext4 pre: crypto-crc32c",
 # whose alias names crc32c_intel and crc32c_generic, and examples/hello in extra/), compared with
 # kmod 30's modprobe: output, exit status, and the modules loaded after each run (/proc/modules in
@@ -155,6 +156,44 @@ compare modprobe -D hello
 saved=$(modules_state)
 COMPARE_RESET='reset_to "/kmod/bin/modprobe hello"'
 compare modprobe -r -v hello
+compare modprobe -r -v -i hello
+unload_all
+
+# Odds and ends: options and a blacklist of dependencies, wildcard aliases, softdep loops, paths,
+# other directories and configurations, -w, --remove-holders without -r, -f.
+COMPARE_RESET=unload_all
+conf "options mbcache nosuch=1" "blacklist jbd2" "alias gree* hello" "softdep hello pre: crc16 hello"
+compare modprobe -v ext4
+compare modprobe -v -b ext4
+compare modprobe -v greeter
+compare modprobe -v hello
+compare modprobe -v "who=a b" hello
+compare modprobe -v hello "who=a b"
+compare modprobe -v hello 'who="a b"'
+# A path is loaded as that file, with modules.dep's dependencies of its name, as kmod 31+ does;
+# kmod 30 looks it up as a module name and fails.
+run kmod modprobe /lib/modules/$K/extra/hello.ko
+run modkit modprobe -v /lib/modules/$K/extra/hello.ko
+check "modkit loads a module given by its path (kmod 31+)" test "$(cat /sys/module/hello/parameters/who)" = Kcmd
+unload_all
+compare modprobe -v -S 1.2.3 ext4
+compare modprobe -v -d /nonexistent ext4
+printf '%s\n' "alias other hello" "options hello who=Alt" > /tmp/alt.conf
+compare modprobe -v -C /tmp/alt.conf other
+compare modprobe -v -C /tmp/alt.conf greeter
+compare modprobe -f -v hello
 noconf
+/kmod/bin/modprobe ext4
+saved=$(modules_state)
+COMPARE_RESET='reset_to "/kmod/bin/modprobe ext4"'
+compare modprobe -r -w 300 -v ext4
+# -w on a module in use: kmod 30 can spin for ever once the deadline has passed (its
+# get_backoff_delta_msec, fixed after 30 in f14f260), so only modkit's run is checked: it gives up
+# after the wait, as kmod 31+ does.
+check "modkit -r -w gives up on a module in use" sh -c '/modkit/bin/modprobe -r -w 300 jbd2 2>/tmp/w.err; test $? = 1 && grep -q "could not remove .jbd2.: Resource temporarily unavailable" /tmp/w.err'
+check "and leaves the modules loaded" test "$(modules_state)" = "$saved"
+compare modprobe --remove-holders -v jbd2
+compare modprobe -r -v ext4 hello
+compare modprobe -r -v crc16 ext4
 unload_all
 check "nothing is left loaded" test -z "$(cat /proc/modules)"
