@@ -1,10 +1,12 @@
 # tree: ext4 jbd2 mbcache crc16 crc32c-intel crc32c_generic
-# append: hello.who=Kcmd
+# append: hello.who=Kcmd crc32c-intel.nosuch=2 modprobe.blacklist=mbcache,nosuch
 # timeout: 480
 # modprobe against a small module directory (ext4's chain, Debian's softdep "ext4 pre: crypto-crc32c",
 # whose alias names crc32c_intel and crc32c_generic, and examples/hello in extra/), compared with
 # kmod 30's modprobe: output, exit status, and the modules loaded after each run (/proc/modules in
 # load order, with reference counts and holders, and hello's who parameter).
+# The kernel command line also gives options to a dependency by a name with a dash, and blacklists
+# mbcache (and a module that does not exist).
 K=$(uname -r)
 mkdir -p /etc/modprobe.d
 conf() { printf '%s\n' "$@" > /etc/modprobe.d/test.conf; }
@@ -182,6 +184,9 @@ printf '%s\n' "alias other hello" "options hello who=Alt" > /tmp/alt.conf
 compare modprobe -v -C /tmp/alt.conf other
 compare modprobe -v -C /tmp/alt.conf greeter
 compare modprobe -f -v hello
+conf "options hello who=\"x y\""
+compare modprobe -v hello
+compare modprobe -v -b mbcache
 noconf
 /kmod/bin/modprobe ext4
 saved=$(modules_state)
