@@ -21,22 +21,40 @@ run() {
 
 # compare <tool> [args...]: runs modkit's and kmod's tool the same way (each after the given setup)
 # and prints SAME or FAIL with both outputs. The kernel state must be the same before each run;
-# scenarios reset it themselves (see hello.sh).
+# scenarios reset it themselves (see hello.sh): COMPARE_RESET is evaluated after each run. When
+# COMPARE_STATE is set, its output after each run (e.g. the module list) is compared as well, and after
+# each reset it must be back to what it was before the first run.
 compare() {
     tool=$1; shift
-    "/modkit/bin/$tool" "$@" >/tmp/m.out 2>/tmp/m.err; m=$?
+    state=: ; [ -z "${COMPARE_STATE:-}" ] || state=$COMPARE_STATE
+    eval "$state" >/tmp/s.before 2>&1
+    "/modkit/bin/$tool" "$@" >/tmp/m.out 2>/tmp/m.err; mrc=$?
+    eval "$state" >/tmp/m.state 2>&1
     eval "${COMPARE_RESET:-:}"
-    "/kmod/bin/$tool" "$@" >/tmp/k.out 2>/tmp/k.err; k=$?
+    eval "$state" >/tmp/m.reset 2>&1
+    "/kmod/bin/$tool" "$@" >/tmp/k.out 2>/tmp/k.err; krc=$?
+    eval "$state" >/tmp/k.state 2>&1
     eval "${COMPARE_RESET:-:}"
+    eval "$state" >/tmp/k.reset 2>&1
     # Debian's kmod 30 is a debug build: its libkmod messages carry a C source location.
     sed -i -E 's#^([a-z]+): ([A-Z]+): \.\./libkmod/[a-z-]+\.c:[0-9]+ [a-z_]+\(\) #\1: \2: #' /tmp/k.err
-    if [ "$m" = "$k" ] && diff /tmp/m.out /tmp/k.out >/dev/null && diff /tmp/m.err /tmp/k.err >/dev/null; then
-        echo "SAME $tool $* (exit $m)"
+    if ! diff /tmp/s.before /tmp/m.reset >/dev/null || ! diff /tmp/s.before /tmp/k.reset >/dev/null; then
+        echo "FAIL $tool $*: the reset did not restore the state"
+        sed 's/^/  before| /' /tmp/s.before; sed 's/^/  after modkit+reset| /' /tmp/m.reset
+        sed 's/^/  after kmod+reset| /' /tmp/k.reset
+    fi
+    if [ "$mrc" = "$krc" ] && diff /tmp/m.out /tmp/k.out >/dev/null && diff /tmp/m.err /tmp/k.err >/dev/null \
+        && diff /tmp/m.state /tmp/k.state >/dev/null; then
+        echo "SAME $tool $* (exit $mrc)"
         sed 's/^/  out| /' /tmp/m.out; sed 's/^/  err| /' /tmp/m.err
+        [ -z "${COMPARE_STATE:-}" ] || sed 's/^/  state| /' /tmp/m.state
     else
-        echo "FAIL $tool $*: modkit exit $m, kmod exit $k"
+        echo "FAIL $tool $*: modkit exit $mrc, kmod exit $krc"
         sed 's/^/  modkit out| /' /tmp/m.out; sed 's/^/  modkit err| /' /tmp/m.err
         sed 's/^/  kmod out| /' /tmp/k.out; sed 's/^/  kmod err| /' /tmp/k.err
+        if [ -n "${COMPARE_STATE:-}" ]; then
+            sed 's/^/  modkit state| /' /tmp/m.state; sed 's/^/  kmod state| /' /tmp/k.state
+        fi
     fi
 }
 

@@ -4,14 +4,17 @@
 #
 #   tests/vm/run.sh [scenario ...]      default: every tests/vm/scenarios/*.sh
 #
-# A scenario may start with "# modules: ext4 jbd2" (Debian modules copied into /modules) and
-# "# append: module.sig_enforce=1" (kernel command-line words). Each scenario boots once; its serial
+# A scenario may start with "# modules: ext4 jbd2" (Debian modules copied into /modules),
+# "# tree: ext4 jbd2" (Debian modules copied to their place under /lib/modules/<release>, with
+# examples/hello as extra/hello.ko, and indexed there by kmod's depmod on this machine) and
+# "# append: module.sig_enforce=1" (kernel command-line words) and "# timeout: 600" (seconds for
+# the boot, default 300; MODKIT_VM_TIMEOUT overrides both). Each scenario boots once; its serial
 # output (between the init's markers) is printed on stdout under a "== <scenario>" header. The exit
 # status is 0 when every boot reached its end marker and no scenario line starts with "FAIL".
 # Prepares, once and outside git: the kernel package (scripts/fetch-kernel.sh), the matching
 # linux-headers (apt-get), examples/hello built against them, and the NativeAOT binary (build.sh).
 # Environment: MODKIT_BIN (a built binary), MODKIT_VM_KEEP=1 (keep the boot files),
-# MODKIT_VM_APPEND (more kernel command-line words), MODKIT_VM_TIMEOUT (seconds per boot, 300).
+# MODKIT_VM_APPEND (more kernel command-line words), MODKIT_VM_TIMEOUT (seconds per boot).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -78,7 +81,7 @@ build_initramfs() { # <scenario> <output>
     copy_with_libs "$root" "$modkit" /lib/x86_64-linux-gnu/liblzma.so.5 /lib/x86_64-linux-gnu/libzstd.so.1 /lib/x86_64-linux-gnu/libz.so.1
     cp /usr/bin/kmod "$root/usr/bin/kmod"
     copy_with_libs "$root" /usr/bin/kmod
-    for tool in insmod rmmod lsmod modinfo modprobe; do
+    for tool in insmod rmmod lsmod modinfo modprobe depmod; do
         ln -s /usr/bin/modkit "$root/modkit/bin/$tool"
         ln -s /usr/bin/kmod "$root/kmod/bin/$tool"
     done
@@ -94,6 +97,22 @@ build_initramfs() { # <scenario> <output>
         [ -n "$f" ] || { log "$scenario: no module $m in $release"; exit 1; }
         cp "$f" "$root/modules/"
     done
+    # A small module directory for modprobe: the "# tree:" modules where the package has them.
+    local tree
+    tree=$(sed -n 's/^# tree: //p' "$scenario")
+    if [ -n "$tree" ]; then
+        local dest=$root/lib/modules/$release
+        for m in $tree; do
+            f=$(cd "$modules" && find kernel -name "$m.ko" | head -1)
+            [ -n "$f" ] || { log "$scenario: no module $m in $release"; exit 1; }
+            mkdir -p "$dest/$(dirname "$f")"
+            cp "$modules/$f" "$dest/$f"
+        done
+        mkdir -p "$dest/extra"
+        cp "$hello/hello.ko" "$dest/extra/hello.ko"
+        cp "$modules"/modules.{builtin,builtin.modinfo,order} "$dest/"
+        /sbin/depmod -b "$root" "$release"
+    fi
     install -m 0755 "$here/init.sh" "$root/init"
     install -m 0644 "$scenario" "$root/scenario.sh"
     (cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) | gzip -1 > "$out"
@@ -111,8 +130,9 @@ for scenario in "${scenarios[@]}"; do
     echo "== $name"
     serial=$work/$name.serial
     append=$(sed -n 's/^# append: //p' "$scenario")   # kernel command-line words the scenario needs
+    limit=$(sed -n 's/^# timeout: //p' "$scenario")
     start=$(date +%s)
-    timeout "${MODKIT_VM_TIMEOUT:-300}" qemu-system-x86_64 -accel tcg -cpu max -m 512M -smp 1 \
+    timeout "${MODKIT_VM_TIMEOUT:-${limit:-300}}" qemu-system-x86_64 -accel tcg -cpu max -m 512M -smp 1 \
         -nographic -no-reboot -kernel "$vmlinuz" -initrd "$initrd" \
         -append "console=ttyS0 panic=-1 quiet loglevel=4 rdinit=/init $append ${MODKIT_VM_APPEND:-}" \
         </dev/null > "$serial" 2>&1 || true

@@ -14,6 +14,7 @@ public sealed class VmScenarioTests(ITestOutputHelper output)
     [InlineData("hello")]
     [InlineData("ext4")]
     [InlineData("sig-enforce")]
+    [InlineData("modprobe")]
     public void ScenarioPassesInTheVm(string scenario)
     {
         var environment = new Dictionary<string, string>();
@@ -24,7 +25,7 @@ public sealed class VmScenarioTests(ITestOutputHelper output)
         }
 
         var result = ProcessRunner.Run("/bin/bash", [Path.Combine(RepositoryPaths.Root, "tests", "vm", "run.sh"), scenario],
-            environment: environment);
+            environment: environment, timeout: TimeSpan.FromMinutes(15)); // a build, then a boot of up to its "# timeout:"
         output.WriteLine(result.StdoutText);
         output.WriteLine(result.StderrText);
 
