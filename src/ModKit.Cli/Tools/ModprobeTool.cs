@@ -691,9 +691,10 @@ internal sealed class ModprobeTool
             {
                 start = now;
                 end = start + (long)Math.Min(_waitMilliseconds, long.MaxValue / 2);
+                interval = 1;
             }
 
-            interval = interval == 0 ? 1 : interval << 1;
+            interval <<= 1; // kmod's first pause is 2 ms
             while (interval > 0 && now + interval > end)
             {
                 interval >>= 1;
