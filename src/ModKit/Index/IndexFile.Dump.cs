@@ -21,7 +21,7 @@ public sealed partial class IndexFile
         if (root is null)
             yield break;
 
-        var visited = new HashSet<uint> { _rootPointer };
+        long budget = TraversalBudget;
         var key = new List<byte>(root.Prefix);
         var frames = new List<Frame> { new(root, 0, root.Prefix.Length) };
         foreach (var entry in Entries(root, key, order))
@@ -30,12 +30,13 @@ public sealed partial class IndexFile
         while (frames.Count > 0)
         {
             var frame = frames[^1];
-            var children = frame.Node.Children;
+            var node = frame.Node;
             int slot = frame.NextSlot;
-            while (slot < children.Length && (children[slot] & IndexFormat.OffsetMask) == 0)
+            uint childPointer = 0;
+            while (slot < node.ChildCount && ((childPointer = node.ChildAt(slot)) & IndexFormat.OffsetMask) == 0)
                 slot++;
 
-            if (slot == children.Length)
+            if (slot == node.ChildCount)
             {
                 key.RemoveRange(key.Count - frame.Pushed, frame.Pushed);
                 frames.RemoveAt(frames.Count - 1);
@@ -43,7 +44,7 @@ public sealed partial class IndexFile
             }
 
             frames[^1] = frame with { NextSlot = slot + 1 };
-            var child = ReadTreeChild(children[slot], visited);
+            var child = ReadTreeChild(childPointer, ref budget);
             key.Add((byte)(frame.Node.First + slot));
             key.AddRange(child.Prefix);
             frames.Add(new Frame(child, 0, 1 + child.Prefix.Length));

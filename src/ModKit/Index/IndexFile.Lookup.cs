@@ -121,22 +121,23 @@ public sealed partial class IndexFile
     private void CollectMatches(uint startPointer, IndexNode start, int j, List<byte> pattern, ReadOnlySpan<byte> subkey,
         IndexTieOrder order, List<RawValue> added)
     {
-        var visited = new HashSet<uint> { startPointer };
+        long budget = TraversalBudget;
         var frames = new List<Frame>();
         pattern.AddRange(start.Prefix.AsSpan(j));
         frames.Add(new Frame(start, 0, start.Prefix.Length - j));
         while (frames.Count > 0)
         {
             var frame = frames[^1];
-            var children = frame.Node.Children;
+            var node = frame.Node;
             int slot = frame.NextSlot;
-            while (slot < children.Length && (children[slot] & IndexFormat.OffsetMask) == 0)
+            uint childPointer = 0;
+            while (slot < node.ChildCount && ((childPointer = node.ChildAt(slot)) & IndexFormat.OffsetMask) == 0)
                 slot++;
 
-            if (slot < children.Length)
+            if (slot < node.ChildCount)
             {
                 frames[^1] = frame with { NextSlot = slot + 1 };
-                var child = ReadTreeChild(children[slot], visited);
+                var child = ReadTreeChild(childPointer, ref budget);
                 pattern.Add((byte)(frame.Node.First + slot));
                 pattern.AddRange(child.Prefix);
                 frames.Add(new Frame(child, 0, 1 + child.Prefix.Length));

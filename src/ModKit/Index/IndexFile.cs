@@ -160,7 +160,7 @@ public sealed partial class IndexFile : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            IndexNode.TryDecode(pointer, offset, WholeRest(offset), windowReachesEnd: true, _source.Length - offset, out var node);
+            IndexNode.TryDecode(_source, pointer, offset, WholeRest(offset), windowReachesEnd: true, _source.Length - offset, out var node);
             return node;
         }
     }
@@ -183,16 +183,20 @@ public sealed partial class IndexFile : IDisposable
     private ReadOnlySpan<byte> WholeRest(long offset) => _source.Window(offset, int.MaxValue);
 
     /// <summary>
-    /// Reads a non-null child during a traversal of a subtree. depmod writes a tree: no node is reached
-    /// twice, so a pointer met again in the same traversal means a loop or shared subtrees in a hostile
-    /// file, which would otherwise make the traversal endless or exponential.
+    /// Reads a non-null child during a traversal of a subtree. depmod writes a tree: every node lies at its
+    /// own offset, so a traversal never meets more nodes than the file has bytes. More means a loop or shared
+    /// subtrees in a hostile file, which would otherwise make the traversal endless or exponential; counting
+    /// costs nothing per node, where remembering every pointer cost a set per lookup.
     /// </summary>
-    private IndexNode ReadTreeChild(uint pointer, HashSet<uint> visited)
+    private IndexNode ReadTreeChild(uint pointer, ref long budget)
     {
-        if (!visited.Add(pointer))
-            ModuleFormatException.Throw($"index node at offset {pointer & IndexFormat.OffsetMask} is reached twice: the nodes do not form a tree");
+        if (--budget < 0)
+            ModuleFormatException.Throw($"index node at offset {pointer & IndexFormat.OffsetMask} is one node more than the file can hold: the nodes do not form a tree");
         return ReadNode(pointer)!;
     }
+
+    /// <summary>How many nodes a traversal may read: one per byte of the file.</summary>
+    private long TraversalBudget => _source.Length;
 
     /// <summary>A key as kmod sees it: UTF-8 bytes up to the first NUL.</summary>
     private static byte[] KeyBytes(string key)

@@ -11,12 +11,16 @@ internal readonly record struct RawValue(uint Priority, byte[] Value);
 /// </summary>
 internal sealed class IndexNode
 {
-    private static readonly uint[] NoChildren = [];
-    private IndexNode(byte[] prefix, byte first, uint[] children, uint valueCount, long valuesOffset)
+    private readonly IndexSource? _source;
+    private readonly long _childrenOffset;
+
+    private IndexNode(byte[] prefix, byte first, IndexSource? source, long childrenOffset, int childCount, uint valueCount, long valuesOffset)
     {
         Prefix = prefix;
         First = first;
-        Children = children;
+        _source = source;
+        _childrenOffset = childrenOffset;
+        ChildCount = childCount;
         ValueCount = valueCount;
         ValuesOffset = valuesOffset;
     }
@@ -27,8 +31,8 @@ internal sealed class IndexNode
     /// <summary>The character of the first child slot (meaningless when there are no slots).</summary>
     public byte First { get; }
 
-    /// <summary>Child pointers for characters <see cref="First"/> onward; 0 = no child.</summary>
-    public uint[] Children { get; }
+    /// <summary>How many child slots the node has (characters <see cref="First"/> onward).</summary>
+    public int ChildCount { get; }
 
     /// <summary>How many values the node has; they are decoded only when needed (<see cref="TryDecodeValues"/>).</summary>
     public uint ValueCount { get; }
@@ -40,8 +44,13 @@ internal sealed class IndexNode
     public uint ChildPointer(int ch)
     {
         int slot = ch - First;
-        return (uint)slot < (uint)Children.Length ? Children[slot] : 0;
+        return (uint)slot < (uint)ChildCount ? ChildAt(slot) : 0;
     }
+
+    /// <summary>The pointer in child slot <paramref name="slot"/> (0 = no child), read from the file when asked:
+    /// a lookup looks at a few slots of each node it passes, so the table is not copied.</summary>
+    public uint ChildAt(int slot) =>
+        BinaryPrimitives.ReadUInt32BigEndian(_source!.Window(_childrenOffset + ((long)slot * IndexFormat.WordSize), IndexFormat.WordSize));
 
     /// <summary>
     /// Decodes the node that <paramref name="pointer"/> points to from <paramref name="window"/>, the bytes
@@ -49,7 +58,7 @@ internal sealed class IndexNode
     /// (<paramref name="windowReachesEnd"/> false): the caller retries with a larger window.
     /// </summary>
     /// <exception cref="ModuleFormatException">The node is malformed or runs past the end of the file.</exception>
-    public static bool TryDecode(uint pointer, long offset, ReadOnlySpan<byte> window, bool windowReachesEnd, long bytesToEnd, out IndexNode? node)
+    public static bool TryDecode(IndexSource source, uint pointer, long offset, ReadOnlySpan<byte> window, bool windowReachesEnd, long bytesToEnd, out IndexNode? node)
     {
         node = null;
         var reader = new Reader(window, windowReachesEnd);
@@ -63,7 +72,8 @@ internal sealed class IndexNode
         }
 
         byte first = 0;
-        uint[] children = NoChildren;
+        int childCount = 0;
+        long childrenOffset = 0;
         if ((pointer & IndexFormat.FlagChildren) != 0)
         {
             if (!reader.TryTake(2, out var range))
@@ -72,12 +82,10 @@ internal sealed class IndexNode
             byte last = range[1];
             if (first > last || last > IndexFormat.MaxChildChar)
                 ModuleFormatException.Throw($"index node has an invalid child range 0x{first:X2}..0x{last:X2}");
-            int count = last - first + 1;
-            if (!reader.TryTake(count * IndexFormat.WordSize, out var table))
+            childCount = last - first + 1;
+            childrenOffset = offset + reader.Position;
+            if (!reader.TryTake(childCount * IndexFormat.WordSize, out _))
                 return false;
-            children = new uint[count];
-            for (int i = 0; i < count; i++)
-                children[i] = BinaryPrimitives.ReadUInt32BigEndian(table[(i * IndexFormat.WordSize)..]);
         }
 
         uint valueCount = 0;
@@ -93,7 +101,7 @@ internal sealed class IndexNode
         }
 
         // Values end the node, so they can wait until a lookup needs them.
-        node = new IndexNode(prefix, first, children, valueCount, offset + reader.Position);
+        node = new IndexNode(prefix, first, source, childrenOffset, childCount, valueCount, offset + reader.Position);
         return true;
     }
 

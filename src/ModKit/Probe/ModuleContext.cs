@@ -19,6 +19,7 @@ public sealed class ModuleContext : IDisposable
     public const int LogErr = 3, LogInfo = 6;
 
     private readonly Dictionary<string, ProbeModule> _pool = new(StringComparer.Ordinal);
+    private readonly List<ProbeModule> _marked = [];
 
     /// <summary>Creates a context.</summary>
     /// <param name="directory">The module directory, e.g. <c>/lib/modules/6.1.0-56-amd64</c>.</param>
@@ -244,16 +245,31 @@ public sealed class ModuleContext : IDisposable
     public void GetSoftDependencies(ProbeModule module, out IReadOnlyList<ProbeModule> pre, out IReadOnlyList<ProbeModule> post)
     {
         ArgumentNullException.ThrowIfNull(module);
+        if (module.PreSoftDependencies is not null && module.PostSoftDependencies is not null)
+        {
+            pre = module.PreSoftDependencies;
+            post = module.PostSoftDependencies;
+            return;
+        }
+
         pre = [];
         post = [];
+        bool resolved = true;
         foreach (var softdep in Config.SoftDependencies)
         {
             if (FnMatch.IsMatch(softdep.ModuleName, module.Name))
             {
-                pre = LookupAll(softdep.Pre);
-                post = LookupAll(softdep.Post);
-                return; // only the first matching line counts, as in module-init-tools
+                pre = LookupAll(softdep.Pre, ref resolved);
+                post = LookupAll(softdep.Post, ref resolved);
+                break; // only the first matching line counts, as in module-init-tools
             }
+        }
+
+        // Kept unless a name failed to resolve: kmod reports that again on every call.
+        if (resolved)
+        {
+            module.PreSoftDependencies = pre;
+            module.PostSoftDependencies = post;
         }
     }
 
@@ -316,12 +332,16 @@ public sealed class ModuleContext : IDisposable
 
     internal void ResetPlanMarks()
     {
-        foreach (var module in _pool.Values)
+        foreach (var module in _marked)
         {
             module.Visited = false;
             module.Required = false;
         }
+
+        _marked.Clear();
     }
+
+    internal void Mark(ProbeModule module) => _marked.Add(module);
 
     private static string? FirstCommand(IReadOnlyList<ModuleCommand> commands, string name)
     {
@@ -336,7 +356,7 @@ public sealed class ModuleContext : IDisposable
         return null;
     }
 
-    private List<ProbeModule> LookupAll(IReadOnlyList<string> names)
+    private List<ProbeModule> LookupAll(IReadOnlyList<string> names, ref bool resolved)
     {
         var result = new List<ProbeModule>();
         foreach (string name in names)
@@ -344,6 +364,7 @@ public sealed class ModuleContext : IDisposable
             if (Lookup(name, out var found) != 0)
             {
                 Log?.Invoke(LogErr, $"failed to lookup soft dependency '{name}', continuing anyway.");
+                resolved = false;
                 continue;
             }
 

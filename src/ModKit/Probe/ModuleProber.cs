@@ -175,6 +175,7 @@ public sealed class ModuleProber(ModuleContext context)
         }
 
         module.Visited = true;
+        context.Mark(module);
         var dependencies = context.GetDependencies(module);
         if (required)
         {
@@ -183,6 +184,7 @@ public sealed class ModuleProber(ModuleContext context)
             foreach (var dependency in dependencies)
             {
                 dependency.Required = true;
+                context.Mark(dependency);
             }
         }
 

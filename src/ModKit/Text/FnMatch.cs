@@ -37,7 +37,18 @@ public static class FnMatch
     {
         ArgumentNullException.ThrowIfNull(pattern);
         ArgumentNullException.ThrowIfNull(text);
-        return IsMatch(Encoding.UTF8.GetBytes(pattern), Encoding.UTF8.GetBytes(text));
+        int patternLength = Encoding.UTF8.GetMaxByteCount(pattern.Length);
+        int textLength = Encoding.UTF8.GetMaxByteCount(text.Length);
+        if (patternLength + textLength > 1024)
+        {
+            return IsMatch(Encoding.UTF8.GetBytes(pattern), Encoding.UTF8.GetBytes(text));
+        }
+
+        // Module names and aliases are short: encode them on the stack, not in two arrays per call.
+        Span<byte> buffer = stackalloc byte[1024];
+        int p = Encoding.UTF8.GetBytes(pattern, buffer);
+        int t = Encoding.UTF8.GetBytes(text, buffer[p..]);
+        return IsMatch(buffer[..p], buffer.Slice(p, t));
     }
 
     /// <summary>Whether <paramref name="text"/> matches the shell pattern <paramref name="pattern"/>, byte by byte.</summary>
