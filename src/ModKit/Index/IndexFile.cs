@@ -12,12 +12,12 @@ namespace ModKit.Index;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Nodes are read lazily and decoded only when a lookup reaches them. Files of at most
-/// <see cref="WholeFileThreshold"/> bytes are read whole at open; larger ones with <c>pread</c> through a
-/// small page cache (at most 1 MiB), so memory stays bounded whatever the file size. Measured on Debian's
-/// modules.alias.bin (1.2 MiB): opening and resolving one alias costs about a third of what reading the
-/// whole file does, and thousands of lookups run as fast as from memory. Instances are safe for
-/// concurrent lookups.
+/// Nodes are decoded only when a lookup reaches them. Files of at most <see cref="WholeFileThreshold"/>
+/// bytes are read whole at open; larger ones are mapped read-only, as kmod's <c>index_mm_open</c> does (read
+/// whole if the file system cannot map them), so a lookup touches only the page-cache pages of the nodes it
+/// visits. Measured on Debian's modules.alias.bin (1.2 MiB), one alias in a fresh process: 44 fewer page
+/// faults than through 16 KiB <c>pread</c> pages (176 KiB of fresh arrays), 14 fewer than 4 KiB pages.
+/// Instances are safe for concurrent lookups.
 /// </para>
 /// <para>
 /// Opening validates only the header, as kmod does. Every node is validated when it is read: offsets within
@@ -29,11 +29,8 @@ namespace ModKit.Index;
 /// </remarks>
 public sealed partial class IndexFile : IDisposable
 {
-    /// <summary>Files up to this size are read into memory at open; larger ones are read node by node.</summary>
+    /// <summary>Files up to this size are read into memory at open; larger ones are mapped.</summary>
     public const int WholeFileThreshold = 64 * 1024;
-
-    /// <summary>First read size for a node of a file read node by node: holds almost every real node.</summary>
-    private const int InitialNodeWindow = 1024;
 
     private readonly IndexSource _source;
     private readonly uint _rootPointer;
@@ -68,33 +65,37 @@ public sealed partial class IndexFile : IDisposable
     public static IndexFile Open(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        try
+        IndexSource source;
+        using (var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read))
         {
             long length = RandomAccess.GetLength(handle);
-            if (length <= WholeFileThreshold)
-            {
-                var contents = new byte[length];
-                int total = 0;
-                while (total < contents.Length)
-                {
-                    int read = RandomAccess.Read(handle, contents.AsSpan(total), total);
-                    if (read == 0)
-                        break;
-                    total += read;
-                }
+            source = length <= WholeFileThreshold ? ReadWhole(handle, length) : (IndexSource?)MappedIndexSource.TryMap(handle, length) ?? ReadWhole(handle, length);
+        }
 
-                handle.Dispose();
-                return new IndexFile(new MemoryIndexSource(contents.AsMemory(0, total)));
-            }
-
-            return new IndexFile(new FileIndexSource(handle, length));
+        try
+        {
+            return new IndexFile(source);
         }
         catch
         {
-            handle.Dispose();
+            source.Dispose();
             throw;
         }
+    }
+
+    private static MemoryIndexSource ReadWhole(SafeFileHandle handle, long length)
+    {
+        var contents = new byte[length];
+        int total = 0;
+        while (total < contents.Length)
+        {
+            int read = RandomAccess.Read(handle, contents.AsSpan(total), total);
+            if (read == 0)
+                break;
+            total += read;
+        }
+
+        return new MemoryIndexSource(contents.AsMemory(0, total));
     }
 
     /// <summary>
@@ -159,16 +160,8 @@ public sealed partial class IndexFile : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            long bytesToEnd = _source.Length - offset;
-            int window = _source is MemoryIndexSource ? int.MaxValue : InitialNodeWindow;
-            while (true)
-            {
-                var bytes = _source.Window(offset, window);
-                bool reachesEnd = bytes.Length >= bytesToEnd || bytes.Length >= Array.MaxLength / 2;
-                if (IndexNode.TryDecode(pointer, offset, bytes, reachesEnd, bytesToEnd, out var node))
-                    return node;
-                window = (int)Math.Min((long)window * 2, Array.MaxLength / 2);
-            }
+            IndexNode.TryDecode(pointer, offset, WholeRest(offset), windowReachesEnd: true, _source.Length - offset, out var node);
+            return node;
         }
     }
 
@@ -180,18 +173,14 @@ public sealed partial class IndexFile : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            long bytesToEnd = _source.Length - node.ValuesOffset;
-            int window = _source is MemoryIndexSource ? int.MaxValue : InitialNodeWindow;
-            while (true)
-            {
-                var bytes = _source.Window(node.ValuesOffset, window);
-                bool reachesEnd = bytes.Length >= bytesToEnd || bytes.Length >= Array.MaxLength / 2;
-                if (node.TryDecodeValues(bytes, reachesEnd, out var values))
-                    return values;
-                window = (int)Math.Min((long)window * 2, Array.MaxLength / 2);
-            }
+            node.TryDecodeValues(WholeRest(node.ValuesOffset), windowReachesEnd: true, out var values);
+            return values;
         }
     }
+
+    // Every source holds the whole file in memory (read or mapped), so a window runs to the end of the
+    // file (or 2 GiB on, far past any node): a node that does not fit is truncated, and decoding throws.
+    private ReadOnlySpan<byte> WholeRest(long offset) => _source.Window(offset, int.MaxValue);
 
     /// <summary>
     /// Reads a non-null child during a traversal of a subtree. depmod writes a tree: no node is reached
