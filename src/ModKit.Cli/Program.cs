@@ -8,8 +8,8 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
-        var stdout = Console.OpenStandardOutput();
-        var stderr = Console.OpenStandardError();
+        var stdout = new StandardStream(1);
+        var stderr = new StandardStream(2);
         var kernel = new ModKit.Kernel.LinuxKernel();
         var context = new ToolContext
         {
