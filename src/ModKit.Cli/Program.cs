@@ -16,7 +16,7 @@ internal static class Program
             Stdout = stdout,
             Stderr = stderr,
             CurrentDirectory = Environment.CurrentDirectory,
-            Environment = ReadEnvironment(),
+            EnvironmentSource = ReadEnvironment,
             Kernel = kernel,
             Syslog = SyslogWriter.For,
             KernelRelease = () => kernel.Release,
