@@ -35,27 +35,9 @@ internal static class Program
         }
     }
 
-    // .NET does not expose argv[0] as given; /proc/self/cmdline has it.
-    private static string InvocationName()
-    {
-        try
-        {
-            var cmdline = File.ReadAllBytes("/proc/self/cmdline");
-            int end = Array.IndexOf(cmdline, (byte)0);
-            if (end > 0)
-            {
-                return System.Text.Encoding.UTF8.GetString(cmdline, 0, end);
-            }
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-
-        return Environment.GetCommandLineArgs()[0];
-    }
+    // Under NativeAOT the first command-line argument is argv[0] exactly as given (a link's name, a
+    // relative path, or what `exec -a` set), which is what kmod dispatches on.
+    private static string InvocationName() => Environment.GetCommandLineArgs()[0];
 
     private static Dictionary<string, string> ReadEnvironment()
     {
