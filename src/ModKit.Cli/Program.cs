@@ -36,8 +36,28 @@ internal static class Program
     }
 
     // Under NativeAOT the first command-line argument is argv[0] exactly as given (a link's name, a
-    // relative path, or what `exec -a` set), which is what kmod dispatches on.
-    private static string InvocationName() => Environment.GetCommandLineArgs()[0];
+    // relative path, or what `exec -a` set), which is what kmod dispatches on. Under the JIT (the
+    // test build) it is the .dll's path instead; there /proc/self/cmdline has argv[0].
+    private static string InvocationName() =>
+        System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeCompiled ? Argv0FromProc() : Environment.GetCommandLineArgs()[0];
+
+    private static string Argv0FromProc()
+    {
+        try
+        {
+            var cmdline = File.ReadAllBytes("/proc/self/cmdline");
+            int end = Array.IndexOf(cmdline, (byte)0);
+            if (end > 0)
+            {
+                return System.Text.Encoding.UTF8.GetString(cmdline, 0, end);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+
+        return Environment.GetCommandLineArgs()[0];
+    }
 
     private static Dictionary<string, string> ReadEnvironment()
     {
