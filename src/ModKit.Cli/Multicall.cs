@@ -8,26 +8,29 @@ internal static class Multicall
 {
     private delegate int Tool(ToolContext context, string argv0, IReadOnlyList<string> args);
 
-    private static readonly Dictionary<string, Tool> Tools = new(StringComparer.Ordinal)
+    // A switch rather than a dictionary: nothing to build before the one lookup a run makes.
+    private static Tool? FindTool(string name) => name switch
     {
-        ["modinfo"] = ModinfoTool.Run,
-        ["insmod"] = InsmodTool.Run,
-        ["rmmod"] = RmmodTool.Run,
-        ["lsmod"] = LsmodTool.Run,
-        ["depmod"] = DepmodTool.Run,
-        ["modprobe"] = ModprobeTool.Run,
+        "modinfo" => ModinfoTool.Run,
+        "insmod" => InsmodTool.Run,
+        "rmmod" => RmmodTool.Run,
+        "lsmod" => LsmodTool.Run,
+        "depmod" => DepmodTool.Run,
+        "modprobe" => ModprobeTool.Run,
+        _ => null,
     };
 
     // Commands only the front-end knows (kmod's "kmod list").
-    private static readonly Dictionary<string, Tool> Commands = new(StringComparer.Ordinal)
+    private static Tool? FindCommand(string name) => name switch
     {
-        ["list"] = LsmodTool.Run,
+        "list" => LsmodTool.Run,
+        _ => null,
     };
 
     public static int Run(ToolContext context, string argv0, IReadOnlyList<string> args)
     {
         string name = ModuleName.BaseName(argv0);
-        if (Tools.TryGetValue(name, out var tool))
+        if (FindTool(name) is { } tool)
         {
             return tool(context, argv0, args);
         }
@@ -57,7 +60,7 @@ internal static class Multicall
                 return 0;
         }
 
-        if (Tools.TryGetValue(command, out var tool) || Commands.TryGetValue(command, out tool))
+        if ((FindTool(command) ?? FindCommand(command)) is { } tool)
         {
             output.Flush();
             return tool(context, command, args.Skip(1).ToArray());

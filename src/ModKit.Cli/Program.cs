@@ -8,15 +8,15 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
-        var stdout = Console.OpenStandardOutput();
-        var stderr = Console.OpenStandardError();
+        var stdout = new StandardStream(1);
+        var stderr = new StandardStream(2);
         var kernel = new ModKit.Kernel.LinuxKernel();
         var context = new ToolContext
         {
             Stdout = stdout,
             Stderr = stderr,
             CurrentDirectory = Environment.CurrentDirectory,
-            Environment = ReadEnvironment(),
+            EnvironmentSource = ReadEnvironment,
             Kernel = kernel,
             Syslog = SyslogWriter.For,
             KernelRelease = () => kernel.Release,
@@ -36,8 +36,13 @@ internal static class Program
         }
     }
 
-    // .NET does not expose argv[0] as given; /proc/self/cmdline has it.
-    private static string InvocationName()
+    // Under NativeAOT the first command-line argument is argv[0] exactly as given (a link's name, a
+    // relative path, or what `exec -a` set), which is what kmod dispatches on. Under the JIT (the
+    // test build) it is the .dll's path instead; there /proc/self/cmdline has argv[0].
+    private static string InvocationName() =>
+        System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeCompiled ? Argv0FromProc() : Environment.GetCommandLineArgs()[0];
+
+    private static string Argv0FromProc()
     {
         try
         {
@@ -48,10 +53,7 @@ internal static class Program
                 return System.Text.Encoding.UTF8.GetString(cmdline, 0, end);
             }
         }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
         }
 

@@ -13,7 +13,21 @@ internal sealed class ToolContext
 
     public required Stream Stderr { get; init; }
 
-    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+    private IReadOnlyDictionary<string, string>? _environment;
+    private Func<IReadOnlyDictionary<string, string>>? _readEnvironment;
+
+    /// <summary>The environment variables (empty unless given or <see cref="EnvironmentSource"/> reads them).</summary>
+    public IReadOnlyDictionary<string, string> Environment
+    {
+        get => _environment ??= _readEnvironment?.Invoke() ?? new Dictionary<string, string>();
+        init => _environment = value;
+    }
+
+    /// <summary>Reads <see cref="Environment"/> when a tool first asks for it: a short run that never does skips copying the process's environment.</summary>
+    public Func<IReadOnlyDictionary<string, string>> EnvironmentSource
+    {
+        init => _readEnvironment = value;
+    }
 
     /// <summary>The directory relative paths are resolved against.</summary>
     public required string CurrentDirectory { get; init; }

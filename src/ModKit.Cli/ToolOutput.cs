@@ -6,13 +6,37 @@ namespace ModKit.Cli;
 /// A byte-exact, buffered writer for a tool's standard output. Module data is printed as the raw
 /// bytes it holds (not re-encoded), like kmod's <c>printf("%s")</c>.
 /// </summary>
+/// <remarks>
+/// The buffer starts at <see cref="InitialCapacity"/> and doubles each time it fills, up to
+/// <see cref="MaxCapacity"/>: one module's information fits the first buffer, and a short run does
+/// not pay for a 64 KiB array (in a small VM every fresh page costs a page fault, ~17 µs measured),
+/// while a whole tree's output is still written in 64 KiB blocks.
+/// </remarks>
 internal sealed class ToolOutput(Stream stream) : IDisposable
 {
-    private readonly BufferedStream _stream = new(stream, 64 * 1024);
+    /// <summary>The first buffer's size.</summary>
+    public const int InitialCapacity = 4 * 1024;
+
+    /// <summary>The largest buffer.</summary>
+    public const int MaxCapacity = 64 * 1024;
+
+    private byte[] _buffer = [];
+    private int _count;
 
     public ToolOutput Write(ReadOnlySpan<byte> bytes)
     {
-        _stream.Write(bytes);
+        if (bytes.Length > _buffer.Length - _count)
+        {
+            Grow();
+            if (bytes.Length > _buffer.Length)
+            {
+                stream.Write(bytes);
+                return this;
+            }
+        }
+
+        bytes.CopyTo(_buffer.AsSpan(_count));
+        _count += bytes.Length;
         return this;
     }
 
@@ -23,11 +47,11 @@ internal sealed class ToolOutput(Stream stream) : IDisposable
         if (max <= small.Length)
         {
             int n = Encoding.UTF8.GetBytes(text, small);
-            _stream.Write(small[..n]);
+            Write(small[..n]);
         }
         else
         {
-            _stream.Write(Encoding.UTF8.GetBytes(text));
+            Write(Encoding.UTF8.GetBytes(text));
         }
 
         return this;
@@ -35,7 +59,12 @@ internal sealed class ToolOutput(Stream stream) : IDisposable
 
     public ToolOutput Write(byte b)
     {
-        _stream.WriteByte(b);
+        if (_count == _buffer.Length)
+        {
+            Grow();
+        }
+
+        _buffer[_count++] = b;
         return this;
     }
 
@@ -44,13 +73,37 @@ internal sealed class ToolOutput(Stream stream) : IDisposable
     {
         for (int i = 0; i < count; i++)
         {
-            _stream.WriteByte((byte)' ');
+            Write((byte)' ');
         }
 
         return this;
     }
 
-    public void Flush() => _stream.Flush();
+    public void Flush()
+    {
+        if (_count > 0)
+        {
+            stream.Write(_buffer, 0, _count);
+            _count = 0;
+        }
 
-    public void Dispose() => _stream.Flush();
+        stream.Flush();
+    }
+
+    public void Dispose() => Flush();
+
+    // The buffer is full (or not there yet): its bytes are written out, and it doubles up to MaxCapacity.
+    private void Grow()
+    {
+        if (_count > 0)
+        {
+            stream.Write(_buffer, 0, _count);
+            _count = 0;
+        }
+
+        if (_buffer.Length < MaxCapacity)
+        {
+            _buffer = new byte[Math.Max(InitialCapacity, _buffer.Length * 2)];
+        }
+    }
 }
