@@ -16,7 +16,7 @@ internal static class Program
             Stdout = stdout,
             Stderr = stderr,
             CurrentDirectory = Environment.CurrentDirectory,
-            EnvironmentSource = ReadEnvironment,
+            EnvironmentSource = () => ModKit.Probe.ShellCommand.CurrentEnvironment(),
             Kernel = kernel,
             Syslog = SyslogWriter.For,
             KernelRelease = () => kernel.Release,
@@ -58,16 +58,5 @@ internal static class Program
         }
 
         return Environment.GetCommandLineArgs()[0];
-    }
-
-    private static Dictionary<string, string> ReadEnvironment()
-    {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
-        {
-            result[(string)entry.Key] = (string?)entry.Value ?? string.Empty;
-        }
-
-        return result;
     }
 }

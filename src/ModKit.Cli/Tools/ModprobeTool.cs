@@ -2,7 +2,6 @@ using System.Text;
 using ModKit.Cli.GetOpt;
 using ModKit.Config;
 using ModKit.Elf;
-using ModKit.Index;
 using ModKit.Kernel;
 using ModKit.Modules;
 using ModKit.Probe;
@@ -300,22 +299,7 @@ internal sealed class ModprobeTool
             foreach (string index in new[] { ModuleDirectory.AliasIndex, ModuleDirectory.SymbolIndex })
             {
                 writer.Flush();
-                if (!IndexFile.TryOpen(Path.Combine(_dirname, index), out var file))
-                {
-                    continue;
-                }
-
-                using (file)
-                {
-                    try
-                    {
-                        file.Dump(writer, "alias ", _modules.Directory.TieOrder);
-                    }
-                    catch (ModuleFormatException)
-                    {
-                        // A corrupt index stops its dump where it breaks, as kmod's does.
-                    }
-                }
+                _modules.Directory.DumpIndex(index, writer, "alias ");
             }
         }
 
@@ -371,7 +355,7 @@ internal sealed class ModprobeTool
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                int errno = e is ModuleFormatException format ? format.ErrorNumber : Errno.FromException(e);
+                int errno = Errno.FromException(e);
                 Fatal($"could not get {what} of {label}: {Errno.Describe(errno)}");
                 error = -errno;
                 continue;
@@ -554,7 +538,7 @@ internal sealed class ModprobeTool
             var holders = _context.Kernel.ReadHolders(module.Name);
             if (!holders.Succeeded)
             {
-                _log.Library(ToolLog.LogErr, $"could not open '/sys/module/{module.Name}/holders': {Errno.Describe(holders.Errno)}");
+                Error($"could not open '/sys/module/{module.Name}/holders': {Errno.Describe(holders.Errno)}");
             }
             else
             {
@@ -632,7 +616,7 @@ internal sealed class ModprobeTool
         }
 
         int status = RunCommand(expanded, module.Name);
-        int exitCode = (status >> 8) & 0xff;
+        int exitCode = ShellCommand.ExitCode(status);
         if (status == -1 || exitCode != 0)
         {
             Fatal($"Error running remove command for {module.Name}");
@@ -663,7 +647,7 @@ internal sealed class ModprobeTool
             error = result.Succeeded ? 0 : -result.Errno;
             if (error < 0 && _waitMilliseconds == 0)
             {
-                _log.Library(ToolLog.LogErr, $"could not remove '{module.Name}': {Errno.Describe(result.Errno)}");
+                Error($"could not remove '{module.Name}': {Errno.Describe(result.Errno)}");
             }
 
             if (error == -Errno.EEXIST)

@@ -97,19 +97,41 @@ public sealed class ModuleDirectory : IDisposable
             return null;
         }
 
-        int colon = line.IndexOf(':');
-        if (colon < 0)
+        if (!TrySplitDependencyLine(line, out string path, out var dependencies))
         {
             module.Dependencies = [];
             return null;
         }
 
-        module.Path = Join(line[..colon]);
-        module.Dependencies = line[(colon + 1)..]
+        module.Path = path;
+        module.Dependencies = dependencies;
+        return module.Path;
+    }
+
+    /// <summary>
+    /// Splits a <c>modules.dep</c> line (<c>path: dep dep</c>) into the module's path and its dependencies'
+    /// paths, in line order, each relative path joined to this directory (<c>kmod_module_parse_depline</c>).
+    /// </summary>
+    /// <param name="line">The line.</param>
+    /// <param name="path">The module's absolute path.</param>
+    /// <param name="dependencies">The dependencies' absolute paths.</param>
+    /// <returns>Whether the line has the <c>:</c> that ends the path.</returns>
+    internal bool TrySplitDependencyLine(string line, out string path, out string[] dependencies)
+    {
+        int colon = line.IndexOf(':');
+        if (colon < 0)
+        {
+            path = string.Empty;
+            dependencies = [];
+            return false;
+        }
+
+        path = Join(line[..colon]);
+        dependencies = line[(colon + 1)..]
             .Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)
             .Select(Join)
             .ToArray();
-        return module.Path;
+        return true;
     }
 
     /// <summary>Whether <paramref name="module"/> is builtin, asking <c>modules.builtin.bin</c> if no lookup said so.</summary>
@@ -250,6 +272,35 @@ public sealed class ModuleDirectory : IDisposable
         catch (ModuleFormatException)
         {
             return null;
+        }
+        finally
+        {
+            CloseIndex(file);
+        }
+    }
+
+    /// <summary>
+    /// Writes every entry of an index as <c>&lt;prefix&gt;&lt;key&gt; &lt;value&gt;</c> lines in <see cref="TieOrder"/>
+    /// (<c>kmod_dump_index</c>): nothing when the index is missing, and only what precedes the damage when it
+    /// is corrupt, as kmod's dump stops there.
+    /// </summary>
+    /// <param name="index">The index file name, e.g. <see cref="AliasIndex"/>.</param>
+    /// <param name="writer">Where to write.</param>
+    /// <param name="linePrefix">What starts each line (modprobe -c: <c>"alias "</c>).</param>
+    public void DumpIndex(string index, TextWriter writer, string linePrefix)
+    {
+        var file = OpenIndex(index);
+        if (file is null)
+        {
+            return;
+        }
+
+        try
+        {
+            file.Dump(writer, linePrefix, TieOrder);
+        }
+        catch (ModuleFormatException)
+        {
         }
         finally
         {

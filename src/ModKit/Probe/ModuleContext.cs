@@ -104,7 +104,8 @@ public sealed class ModuleContext : IDisposable
     /// </summary>
     /// <param name="path">An absolute path.</param>
     /// <param name="module">The module.</param>
-    /// <returns>0; <see cref="Errno.ENOENT"/> (or the error of <c>stat</c>) when the file is missing;
+    /// <returns>0; <see cref="Errno.ENOENT"/> when nothing exists at the path (kmod passes on <c>stat</c>'s
+    /// own error, e.g. <see cref="Errno.EACCES"/>; ModKit reports every failure as ENOENT);
     /// <see cref="Errno.EEXIST"/> when a module of that name is already known with another file.</returns>
     public int FromPath(string path, out ProbeModule? module)
     {
@@ -395,17 +396,15 @@ public sealed class ModuleContext : IDisposable
         }
 
         module.DependenciesRead = true;
-        int colon = line.IndexOf(':');
-        if (colon < 0)
+        if (!Directory.TrySplitDependencyLine(line, out string modulePath, out string[] paths))
         {
             return;
         }
 
-        module.Path ??= Join(line[..colon]);
-        var dependencies = new List<ProbeModule>();
-        foreach (string part in line[(colon + 1)..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
+        module.Path ??= modulePath;
+        var dependencies = new List<ProbeModule>(paths.Length);
+        foreach (string path in paths)
         {
-            string path = Join(part);
             int error = FromPath(path, out var dependency);
             if (error != 0)
             {
@@ -419,8 +418,6 @@ public sealed class ModuleContext : IDisposable
 
         module.DependencyList = dependencies;
     }
-
-    private string Join(string relative) => relative.StartsWith('/') ? relative : Directory.Path + "/" + relative;
 
     private List<ProbeModule>? FromConfigAliases(string name)
     {

@@ -141,7 +141,7 @@ public sealed class ModuleProber(ModuleContext context)
             return -Errno.EINVAL;
         }
 
-        int exitCode = (status >> 8) & 0xff;
+        int exitCode = ShellCommand.ExitCode(status);
         if (exitCode != 0)
         {
             context.Log?.Invoke(ModuleContext.LogErr, $"Error running install command '{command}' for module {module.Name}: retcode {exitCode}");

@@ -65,6 +65,11 @@ public static class ShellCommand
         }
     }
 
+    /// <summary>The exit code in a wait status (<c>WEXITSTATUS</c>): what a shell command returned.</summary>
+    /// <param name="waitStatus">A status from <see cref="Run"/>.</param>
+    /// <returns>The exit code, 0 to 255.</returns>
+    public static int ExitCode(int waitStatus) => (waitStatus >> 8) & 0xff;
+
     /// <summary>This process's environment with some variables set or replaced.</summary>
     /// <param name="overrides">Name and value pairs.</param>
     /// <returns>The environment.</returns>
