@@ -160,8 +160,7 @@ public sealed partial class IndexFile : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            IndexNode.TryDecode(_source, pointer, offset, WholeRest(offset), windowReachesEnd: true, _source.Length - offset, out var node);
-            return node;
+            return IndexNode.Decode(_source, pointer, offset);
         }
     }
 
@@ -173,14 +172,9 @@ public sealed partial class IndexFile : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            node.TryDecodeValues(WholeRest(node.ValuesOffset), windowReachesEnd: true, out var values);
-            return values;
+            return node.DecodeValues();
         }
     }
-
-    // Every source holds the whole file in memory (read or mapped), so a window runs to the end of the
-    // file (or 2 GiB on, far past any node): a node that does not fit is truncated, and decoding throws.
-    private ReadOnlySpan<byte> WholeRest(long offset) => _source.Window(offset, int.MaxValue);
 
     /// <summary>
     /// Reads a non-null child during a traversal of a subtree. depmod writes a tree: every node lies at its

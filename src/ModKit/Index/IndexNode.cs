@@ -11,10 +11,10 @@ internal readonly record struct RawValue(uint Priority, byte[] Value);
 /// </summary>
 internal sealed class IndexNode
 {
-    private readonly IndexSource? _source;
+    private readonly IndexSource _source;
     private readonly long _childrenOffset;
 
-    private IndexNode(byte[] prefix, byte first, IndexSource? source, long childrenOffset, int childCount, uint valueCount, long valuesOffset)
+    private IndexNode(byte[] prefix, byte first, IndexSource source, long childrenOffset, int childCount, uint valueCount, long valuesOffset)
     {
         Prefix = prefix;
         First = first;
@@ -34,7 +34,7 @@ internal sealed class IndexNode
     /// <summary>How many child slots the node has (characters <see cref="First"/> onward).</summary>
     public int ChildCount { get; }
 
-    /// <summary>How many values the node has; they are decoded only when needed (<see cref="TryDecodeValues"/>).</summary>
+    /// <summary>How many values the node has; they are decoded only when needed (<see cref="DecodeValues"/>).</summary>
     public uint ValueCount { get; }
 
     /// <summary>File offset of the first value record (meaningless without values).</summary>
@@ -50,119 +50,95 @@ internal sealed class IndexNode
     /// <summary>The pointer in child slot <paramref name="slot"/> (0 = no child), read from the file when asked:
     /// a lookup looks at a few slots of each node it passes, so the table is not copied.</summary>
     public uint ChildAt(int slot) =>
-        BinaryPrimitives.ReadUInt32BigEndian(_source!.Window(_childrenOffset + ((long)slot * IndexFormat.WordSize), IndexFormat.WordSize));
+        BinaryPrimitives.ReadUInt32BigEndian(_source.Window(_childrenOffset + ((long)slot * IndexFormat.WordSize), IndexFormat.WordSize));
 
     /// <summary>
-    /// Decodes the node that <paramref name="pointer"/> points to from <paramref name="window"/>, the bytes
-    /// at its offset. Returns false when the window ends before the node does but the file does not
-    /// (<paramref name="windowReachesEnd"/> false): the caller retries with a larger window.
+    /// Decodes the node that <paramref name="pointer"/> points to, at <paramref name="offset"/> of
+    /// <paramref name="source"/> (which holds the whole file: a node is read in place, up to the end of the file).
     /// </summary>
     /// <exception cref="ModuleFormatException">The node is malformed or runs past the end of the file.</exception>
-    public static bool TryDecode(IndexSource source, uint pointer, long offset, ReadOnlySpan<byte> window, bool windowReachesEnd, long bytesToEnd, out IndexNode? node)
+    public static IndexNode Decode(IndexSource source, uint pointer, long offset)
     {
-        node = null;
-        var reader = new Reader(window, windowReachesEnd);
+        var reader = new Reader(Rest(source, offset));
 
         byte[] prefix = [];
         if ((pointer & IndexFormat.FlagPrefix) != 0)
-        {
-            if (!reader.TryString(out var bytes))
-                return false;
-            prefix = bytes.ToArray();
-        }
+            prefix = reader.String().ToArray();
 
         byte first = 0;
         int childCount = 0;
         long childrenOffset = 0;
         if ((pointer & IndexFormat.FlagChildren) != 0)
         {
-            if (!reader.TryTake(2, out var range))
-                return false;
+            var range = reader.Take(2);
             first = range[0];
             byte last = range[1];
             if (first > last || last > IndexFormat.MaxChildChar)
                 ModuleFormatException.Throw($"index node has an invalid child range 0x{first:X2}..0x{last:X2}");
             childCount = last - first + 1;
             childrenOffset = offset + reader.Position;
-            if (!reader.TryTake(childCount * IndexFormat.WordSize, out _))
-                return false;
+            reader.Take(childCount * IndexFormat.WordSize);
         }
 
         uint valueCount = 0;
         if ((pointer & IndexFormat.FlagValues) != 0)
         {
-            if (!reader.TryTake(IndexFormat.WordSize, out var countWord))
-                return false;
-            valueCount = BinaryPrimitives.ReadUInt32BigEndian(countWord);
+            valueCount = BinaryPrimitives.ReadUInt32BigEndian(reader.Take(IndexFormat.WordSize));
 
             // Each record takes at least a priority word and a NUL: a larger count cannot fit in the file.
-            if (valueCount > (bytesToEnd - reader.Position) / IndexFormat.MinValueSize)
+            if (valueCount > (source.Length - offset - reader.Position) / IndexFormat.MinValueSize)
                 ModuleFormatException.Throw($"index node claims {valueCount} values, more than the file can hold");
         }
 
         // Values end the node, so they can wait until a lookup needs them.
-        node = new IndexNode(prefix, first, source, childrenOffset, childCount, valueCount, offset + reader.Position);
-        return true;
+        return new IndexNode(prefix, first, source, childrenOffset, childCount, valueCount, offset + reader.Position);
     }
 
-    /// <summary>
-    /// Decodes <see cref="ValueCount"/> value records from <paramref name="window"/>, the bytes at
-    /// <see cref="ValuesOffset"/>; false when the window is too short but the file is not.
-    /// </summary>
+    /// <summary>Decodes the node's <see cref="ValueCount"/> value records, at <see cref="ValuesOffset"/>.</summary>
     /// <exception cref="ModuleFormatException">A record runs past the end of the file.</exception>
-    public bool TryDecodeValues(ReadOnlySpan<byte> window, bool windowReachesEnd, out RawValue[] values)
+    public RawValue[] DecodeValues()
     {
-        var reader = new Reader(window, windowReachesEnd);
-        values = new RawValue[ValueCount];
+        var reader = new Reader(Rest(_source, ValuesOffset));
+        var values = new RawValue[ValueCount];
         for (int i = 0; i < values.Length; i++)
         {
-            if (!reader.TryTake(IndexFormat.WordSize, out var priority) || !reader.TryString(out var value))
-                return false;
-            values[i] = new RawValue(BinaryPrimitives.ReadUInt32BigEndian(priority), value.ToArray());
+            uint priority = BinaryPrimitives.ReadUInt32BigEndian(reader.Take(IndexFormat.WordSize));
+            values[i] = new RawValue(priority, reader.String().ToArray());
         }
 
-        return true;
+        return values;
     }
-    /// <summary>Sequential reads within a node's window; running out of bytes is fatal only at the end of the file.</summary>
-    private ref struct Reader(ReadOnlySpan<byte> window, bool windowReachesEnd)
+
+    // The bytes from offset to the end of the file (or 2 GiB on, far past any node).
+    private static ReadOnlySpan<byte> Rest(IndexSource source, long offset) => source.Window(offset, int.MaxValue);
+
+    /// <summary>Sequential reads within a node's bytes; running out of them means the node runs past the end of the file.</summary>
+    private ref struct Reader(ReadOnlySpan<byte> window)
     {
         private readonly ReadOnlySpan<byte> _window = window;
 
         public int Position { get; private set; }
 
-        public bool TryTake(int count, out ReadOnlySpan<byte> bytes)
+        public ReadOnlySpan<byte> Take(int count)
         {
             if (count > _window.Length - Position)
-            {
-                bytes = default;
-                return Truncated();
-            }
-
-            bytes = _window.Slice(Position, count);
+                Truncated();
+            var bytes = _window.Slice(Position, count);
             Position += count;
-            return true;
+            return bytes;
         }
 
         /// <summary>A NUL-terminated string; the NUL must lie inside the file.</summary>
-        public bool TryString(out ReadOnlySpan<byte> bytes)
+        public ReadOnlySpan<byte> String()
         {
             int nul = _window[Position..].IndexOf((byte)0);
             if (nul < 0)
-            {
-                bytes = default;
-                return Truncated();
-            }
-
-            bytes = _window.Slice(Position, nul);
+                Truncated();
+            var bytes = _window.Slice(Position, nul);
             Position += nul + 1;
-            return true;
+            return bytes;
         }
 
-        private readonly bool Truncated()
-        {
-            if (windowReachesEnd)
-                ModuleFormatException.Throw("index node runs past the end of the file");
-            return false;
-        }
+        private static void Truncated() => ModuleFormatException.Throw("index node runs past the end of the file");
     }
 }

@@ -1,6 +1,6 @@
 namespace ModKit.Index;
 
-/// <summary>The bytes of an index file: in memory, or read on demand with <c>pread</c>.</summary>
+/// <summary>The bytes of a whole index file: read into memory, or mapped.</summary>
 internal abstract class IndexSource : IDisposable
 {
     /// <summary>The file size in bytes.</summary>
@@ -8,7 +8,7 @@ internal abstract class IndexSource : IDisposable
 
     /// <summary>
     /// The one bounds-checked read every offset goes through: up to <paramref name="maxLength"/> bytes at
-    /// <paramref name="offset"/>, fewer only where the file ends. The span is valid until the next call.
+    /// <paramref name="offset"/>, fewer only where the file ends. The span stays valid until the source is disposed.
     /// </summary>
     /// <exception cref="ModuleFormatException"><paramref name="offset"/> lies beyond the end of the file.</exception>
     public ReadOnlySpan<byte> Window(long offset, int maxLength)
