@@ -174,27 +174,11 @@ internal sealed class ModprobeTool
         }
         else if (remove)
         {
-            error = 0;
-            foreach (string name in args)
-            {
-                int result = Remove(name);
-                if (result < 0)
-                {
-                    error = result;
-                }
-            }
+            error = ForEach(args, Remove);
         }
         else if (useAll)
         {
-            error = 0;
-            foreach (string name in args)
-            {
-                int result = Insert(name, null);
-                if (result < 0)
-                {
-                    error = result;
-                }
-            }
+            error = ForEach(args, name => Insert(name, null));
         }
         else
         {
@@ -202,6 +186,22 @@ internal sealed class ModprobeTool
         }
 
         return error >= 0 ? 0 : 1;
+    }
+
+    // rmmod_all, insmod_all: every name is tried; the last failure decides.
+    private static int ForEach(IReadOnlyList<string> names, Func<string, int> action)
+    {
+        int error = 0;
+        foreach (string name in names)
+        {
+            int result = action(name);
+            if (result < 0)
+            {
+                error = result;
+            }
+        }
+
+        return error;
     }
 
     // strtoul(value, &end, 0) that must consume the whole, non-empty value.

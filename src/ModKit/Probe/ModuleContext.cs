@@ -451,30 +451,36 @@ public sealed class ModuleContext : IDisposable
         return [module];
     }
 
+    // Lookup step 4: an install, else a remove command for exactly this name makes a module of it,
+    // with that command already known (kmod_lookup_alias_from_commands).
     private List<ProbeModule>? FromCommands(string name)
     {
-        foreach (var (commands, install) in new[] { (Config.InstallCommands, true), (Config.RemoveCommands, false) })
+        if (FindExact(Config.InstallCommands, name) is { } install)
         {
-            foreach (var command in commands)
+            var module = FromName(name);
+            module.InstallCommandCache = install;
+            module.InstallCommandRead = true;
+            return [module];
+        }
+
+        if (FindExact(Config.RemoveCommands, name) is { } remove)
+        {
+            var module = FromName(name);
+            module.RemoveCommandCache = remove;
+            module.RemoveCommandRead = true;
+            return [module];
+        }
+
+        return null;
+    }
+
+    private static string? FindExact(IReadOnlyList<ModuleCommand> commands, string name)
+    {
+        foreach (var command in commands)
+        {
+            if (command.ModuleName == name)
             {
-                if (command.ModuleName != name)
-                {
-                    continue;
-                }
-
-                var module = FromName(name);
-                if (install)
-                {
-                    module.InstallCommandCache = command.Command;
-                    module.InstallCommandRead = true;
-                }
-                else
-                {
-                    module.RemoveCommandCache = command.Command;
-                    module.RemoveCommandRead = true;
-                }
-
-                return [module];
+                return command.Command;
             }
         }
 
