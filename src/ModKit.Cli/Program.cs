@@ -17,6 +17,7 @@ internal static class Program
             Stderr = stderr,
             CurrentDirectory = Environment.CurrentDirectory,
             EnvironmentSource = () => ModKit.Probe.ShellCommand.CurrentEnvironment(),
+            EnvironmentVariableSource = Environment.GetEnvironmentVariable,
             Kernel = kernel,
             Syslog = SyslogWriter.For,
             KernelRelease = () => kernel.Release,

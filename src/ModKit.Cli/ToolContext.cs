@@ -29,6 +29,23 @@ internal sealed class ToolContext
         init => _readEnvironment = value;
     }
 
+    /// <summary>
+    /// Reads one variable without copying the whole environment (<c>getenv</c>); used by
+    /// <see cref="GetEnvironmentVariable"/> until <see cref="Environment"/> has been read or given.
+    /// </summary>
+    public Func<string, string?>? EnvironmentVariableSource { get; init; }
+
+    /// <summary>One environment variable, or <see langword="null"/> when it is not set.</summary>
+    public string? GetEnvironmentVariable(string name)
+    {
+        if (_environment is null && EnvironmentVariableSource is not null)
+        {
+            return EnvironmentVariableSource(name);
+        }
+
+        return Environment.TryGetValue(name, out string? value) ? value : null;
+    }
+
     /// <summary>The directory relative paths are resolved against.</summary>
     public required string CurrentDirectory { get; init; }
 

@@ -6,7 +6,7 @@ namespace ModKit.Cli.GetOpt;
 /// </summary>
 internal sealed class OptionTable
 {
-    private readonly Dictionary<char, ShortOption> _shortOptions = [];
+    private readonly int _specStart;
 
     public OptionTable(string shortOptions, params IReadOnlyList<LongOption> longOptions)
     {
@@ -40,25 +40,7 @@ internal sealed class OptionTable
 
         ColonMode = spec.StartsWith(':');
 
-        // getopt finds an option character with strchr, so the first occurrence decides how it is
-        // read; ':' and ';' are never option characters. "W;" makes "-W name" mean "--name".
-        for (int i = 0; i < spec.Length; i++)
-        {
-            char c = spec[i];
-            if (c is ':' or ';' || _shortOptions.ContainsKey(c))
-            {
-                continue;
-            }
-
-            ReadOnlySpan<char> rest = spec[(i + 1)..];
-            _shortOptions[c] = rest switch
-            {
-                [';', ..] when c == 'W' => ShortOption.LongOptionPrefix,
-                [':', ':', ..] => ShortOption.OptionalArgument,
-                [':', ..] => ShortOption.RequiredArgument,
-                _ => ShortOption.NoArgument,
-            };
-        }
+        _specStart = shortOptions.Length - spec.Length;
     }
 
     /// <summary>The short option string as written, e.g. "adlpn0mF:k:b:Vh".</summary>
@@ -72,5 +54,25 @@ internal sealed class OptionTable
     /// <summary>A ':' leads the short option string (after any '+' or '-'): no messages, ':' for a missing argument.</summary>
     public bool ColonMode { get; }
 
-    internal bool TryGetShortOption(char c, out ShortOption option) => _shortOptions.TryGetValue(c, out option);
+    // getopt finds an option character with strchr, so the first occurrence decides how it is read;
+    // ':' and ';' are never option characters. "W;" makes "-W name" mean "--name".
+    internal bool TryGetShortOption(char c, out ShortOption option)
+    {
+        option = ShortOption.NoArgument;
+        ReadOnlySpan<char> spec = ShortOptions.AsSpan(_specStart);
+        int i = spec.IndexOf(c);
+        if (c is ':' or ';' || i < 0)
+        {
+            return false;
+        }
+
+        option = spec[(i + 1)..] switch
+        {
+            [';', ..] when c == 'W' => ShortOption.LongOptionPrefix,
+            [':', ':', ..] => ShortOption.OptionalArgument,
+            [':', ..] => ShortOption.RequiredArgument,
+            _ => ShortOption.NoArgument,
+        };
+        return true;
+    }
 }

@@ -19,7 +19,7 @@ internal sealed class ModprobeTool
     private readonly ToolContext _context;
     private readonly ToolLog _log;
     private readonly ToolOutput _output;
-    private readonly Dictionary<string, string> _childEnvironment;
+    private string? _childOptions;
     private ModuleContext _modules = null!;
     private string _dirname = string.Empty;
 
@@ -45,7 +45,7 @@ internal sealed class ModprobeTool
         _context = context;
         _output = output;
         _log = new ToolLog(ModuleName.BaseName(argv0), context.Stderr) { Verbosity = ToolLog.LogWarning };
-        _childEnvironment = new Dictionary<string, string>(context.Environment, StringComparer.Ordinal);
+        _childOptions = context.GetEnvironmentVariable("MODPROBE_OPTIONS");
     }
 
     public static int Run(ToolContext context, string argv0, IReadOnlyList<string> args)
@@ -66,9 +66,9 @@ internal sealed class ModprobeTool
     {
         // MODPROBE_OPTIONS come first, as if typed before the command line's arguments.
         var argv = new List<string>();
-        if (_context.Environment.TryGetValue("MODPROBE_OPTIONS", out string? fromEnvironment))
+        if (_childOptions is not null)
         {
-            argv.AddRange(ModprobeOptions.SplitEnvironmentOptions(fromEnvironment));
+            argv.AddRange(ModprobeOptions.SplitEnvironmentOptions(_childOptions));
         }
 
         argv.AddRange(commandLine);
@@ -253,7 +253,7 @@ internal sealed class ModprobeTool
 
     // env_modprobe_options_append: nested modprobe calls from install commands inherit -C, -s, -q, -v.
     private void AppendChildOption(string value) =>
-        _childEnvironment["MODPROBE_OPTIONS"] = _childEnvironment.TryGetValue("MODPROBE_OPTIONS", out string? old) ? old + " " + value : value;
+        _childOptions = _childOptions is null ? value : _childOptions + " " + value;
 
     // A module argument is a file only when it says so: it starts with "/" or "./" (kmod 31+) and does not
     // follow "--". Anything else — "../x", "a/../../b" included — is a name or alias to look up in the indexes.
@@ -444,28 +444,36 @@ internal sealed class ModprobeTool
     }
 
     // print_action: buffered like kmod's printf, so it reaches the output when the buffer is flushed.
+    // Written piece by piece: an interpolated string would be the run's first use of the shared array pool,
+    // whose set-up costs more than the whole line.
     private void PrintAction(ProbeAction action)
     {
         if (action.IsInstallCommand)
         {
-            _output.Write($"install {_modules.GetInstallCommand(action.Module)} {action.Options}\n");
+            _output.Write("install ").Write(_modules.GetInstallCommand(action.Module) ?? string.Empty).Write((byte)' ').Write(action.Options).Write((byte)'\n');
             return;
         }
 
         string? path = _modules.GetPath(action.Module);
         if (path is not null)
         {
-            _output.Write($"insmod {path} {action.Options}\n");
+            _output.Write("insmod ").Write(path).Write((byte)' ').Write(action.Options).Write((byte)'\n');
         }
         else if (_modules.GetState(action.Module) == ModuleState.Builtin)
         {
-            _output.Write($"builtin {action.Module.Name}\n");
+            _output.Write("builtin ").Write(action.Module.Name).Write((byte)'\n');
         }
     }
 
     private int RunCommand(string command, string module)
     {
-        var environment = new Dictionary<string, string>(_childEnvironment, StringComparer.Ordinal) { ["MODPROBE_MODULE"] = module };
+        // The environment is copied only here, when a command runs: most runs never need it.
+        var environment = new Dictionary<string, string>(_context.Environment, StringComparer.Ordinal) { ["MODPROBE_MODULE"] = module };
+        if (_childOptions is not null)
+        {
+            environment["MODPROBE_OPTIONS"] = _childOptions;
+        }
+
         return _context.Shell(command, environment);
     }
 

@@ -2,53 +2,89 @@ using System.Text;
 
 namespace ModKit.Config;
 
-/// <summary>Logical lines of a config file (<c>shared/util.c: freadline_wrapped</c>).</summary>
-internal static class ConfigLineReader
+/// <summary>
+/// Logical lines of a config file (<c>shared/util.c: freadline_wrapped</c>): a backslash before a newline
+/// joins the lines (the newline is dropped), a backslash before any other byte keeps only that byte. Each
+/// line comes with the number of the last physical line it took, which is what kmod's messages cite. A line
+/// stops at a NUL byte, as a C string does. Lines without a backslash are handed out as slices of the file.
+/// </summary>
+internal struct ConfigLineReader(byte[] data)
 {
-    /// <summary>
-    /// Splits <paramref name="data"/> into logical lines: a backslash before a newline joins the lines (the
-    /// newline is dropped), a backslash before any other byte keeps only that byte. Each line comes with the
-    /// number of the last physical line it took, which is what kmod's messages cite. A line stops at a NUL
-    /// byte, as a C string does.
-    /// </summary>
-    public static IEnumerable<(string Line, int LineNumber)> ReadLogicalLines(byte[] data)
+    private byte[]? _joined;
+    private int _position;
+    private int _lineNumber;
+
+    /// <summary>Reads the next logical line; false at the end of the file.</summary>
+    /// <param name="line">The line's bytes, up to a NUL; valid until the next call.</param>
+    /// <param name="lineNumber">The number of the last physical line the logical line took.</param>
+    public bool TryRead(out ReadOnlySpan<byte> line, out int lineNumber)
     {
-        var line = new List<byte>();
-        int lineNumber = 0;
+        line = default;
+        lineNumber = 0;
+        if (_position == data.Length)
+        {
+            return false;
+        }
+
+        var rest = data.AsSpan(_position);
+        int newline = rest.IndexOf((byte)'\n');
+        var physical = newline < 0 ? rest : rest[..newline];
+        if (physical.IndexOf((byte)'\\') < 0)
+        {
+            // The common case: one physical line, no escapes.
+            _position += newline < 0 ? rest.Length : newline + 1;
+            line = UpToNul(physical);
+            lineNumber = ++_lineNumber;
+            return true;
+        }
+
+        return TryReadJoined(out line, out lineNumber);
+    }
+
+    /// <summary>Reads the next logical line as text; false at the end of the file.</summary>
+    public bool TryRead(out string line, out int lineNumber)
+    {
+        bool read = TryRead(out ReadOnlySpan<byte> bytes, out lineNumber);
+        line = read ? Encoding.UTF8.GetString(bytes) : string.Empty;
+        return read;
+    }
+
+    private bool TryReadJoined(out ReadOnlySpan<byte> line, out int lineNumber)
+    {
+        _joined ??= new byte[256];
+        int length = 0;
         int pending = 0;
-        int p = 0;
         while (true)
         {
-            if (p == data.Length)
+            if (_position == data.Length)
             {
-                if (line.Count > 0)
+                // A file that ends inside a line (no newline) still gives that line, if anything is in it.
+                if (length == 0)
                 {
-                    yield return (Decode(line), lineNumber + pending + 1);
+                    line = default;
+                    lineNumber = 0;
+                    return false;
                 }
 
-                yield break;
+                break;
             }
 
-            byte b = data[p++];
+            byte b = data[_position++];
             if (b == (byte)'\n')
             {
-                lineNumber += pending + 1;
-                pending = 0;
-                yield return (Decode(line), lineNumber);
-                line.Clear();
-                continue;
+                break;
             }
 
             if (b == (byte)'\\')
             {
-                if (p == data.Length)
+                if (_position == data.Length)
                 {
-                    // kmod stores getc's EOF (-1) as a byte; it becomes U+FFFD here.
-                    line.Add(0xFF);
+                    // kmod stores getc's EOF (-1) as a byte; it becomes U+FFFD when decoded.
+                    Append(ref length, 0xFF);
                     continue;
                 }
 
-                b = data[p++];
+                b = data[_position++];
                 if (b == (byte)'\n')
                 {
                     pending++;
@@ -56,14 +92,28 @@ internal static class ConfigLineReader
                 }
             }
 
-            line.Add(b);
+            Append(ref length, b);
         }
+
+        _lineNumber += pending + 1;
+        lineNumber = _lineNumber;
+        line = UpToNul(_joined.AsSpan(0, length));
+        return true;
     }
 
-    private static string Decode(List<byte> line)
+    private void Append(ref int length, byte b)
     {
-        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(line);
-        int nul = span.IndexOf((byte)0);
-        return Encoding.UTF8.GetString(nul < 0 ? span : span[..nul]);
+        if (length == _joined!.Length)
+        {
+            Array.Resize(ref _joined, length * 2);
+        }
+
+        _joined[length++] = b;
+    }
+
+    private static ReadOnlySpan<byte> UpToNul(ReadOnlySpan<byte> line)
+    {
+        int nul = line.IndexOf((byte)0);
+        return nul < 0 ? line : line[..nul];
     }
 }

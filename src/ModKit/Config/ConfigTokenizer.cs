@@ -2,34 +2,31 @@ namespace ModKit.Config;
 
 /// <summary>
 /// <c>strtok_r</c> over one logical line with the delimiters space and tab, as kmod_config_parse uses it.
+/// Words are slices of the line: only what the configuration keeps becomes a string.
 /// </summary>
-internal ref struct ConfigTokenizer(string line)
+internal ref struct ConfigTokenizer(ReadOnlySpan<char> line)
 {
+    private readonly ReadOnlySpan<char> _line = line;
     private int _position;
 
-    /// <summary>The next word (<c>strtok_r(NULL, "\t ", ...)</c>), or null at the end of the line.</summary>
-    public string? Next()
+    /// <summary>The next word (<c>strtok_r(NULL, "\t ", ...)</c>), or an empty span at the end of the line.</summary>
+    public ReadOnlySpan<char> Next()
     {
-        while (_position < line.Length && IsDelimiter(line[_position]))
+        while (_position < _line.Length && IsDelimiter(_line[_position]))
         {
             _position++;
-        }
-
-        if (_position >= line.Length)
-        {
-            return null;
         }
 
         int start = _position;
-        while (_position < line.Length && !IsDelimiter(line[_position]))
+        while (_position < _line.Length && !IsDelimiter(_line[_position]))
         {
             _position++;
         }
 
-        string word = line[start.._position];
+        var word = _line[start.._position];
 
         // strtok_r swallows the one delimiter that ended the word.
-        if (_position < line.Length)
+        if (_position < _line.Length)
         {
             _position++;
         }
@@ -37,16 +34,11 @@ internal ref struct ConfigTokenizer(string line)
         return word;
     }
 
-    /// <summary>The rest of the line verbatim (<c>strtok_r(NULL, "\0", ...)</c>), or null when nothing is left.</summary>
-    public string? Rest()
+    /// <summary>The rest of the line verbatim (<c>strtok_r(NULL, "\0", ...)</c>), or an empty span when nothing is left.</summary>
+    public ReadOnlySpan<char> Rest()
     {
-        if (_position >= line.Length)
-        {
-            return null;
-        }
-
-        string rest = line[_position..];
-        _position = line.Length;
+        var rest = _line[_position..];
+        _position = _line.Length;
         return rest;
     }
 

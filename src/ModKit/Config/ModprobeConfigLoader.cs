@@ -1,4 +1,5 @@
 using System.Text;
+using ModKit.IO;
 
 namespace ModKit.Config;
 
@@ -60,15 +61,14 @@ public sealed class ModprobeConfigLoader
             ListFiles(path, files, config);
         }
 
+        // conf_files_insert_sorted: strcmp order of the base names.
+        var sorted = new List<KeyValuePair<string, string>>(files);
+        sorted.Sort(static (x, y) => CompareUtf8(x.Key, y.Key));
         var parser = new ModprobeConfigParser(config, ParseWeakDependencies, OnDiagnostic);
-        foreach (var (_, file) in files.OrderBy(f => f.Key, Utf8Ordinal.Instance))
+        foreach (var (_, file) in sorted)
         {
-            byte[] data;
-            try
-            {
-                data = File.ReadAllBytes(file);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            // kmod opens each file and parses what it can read; one it cannot open is skipped silently.
+            if (NativeFile.ReadAll(file, out byte[] data) != 0)
             {
                 continue;
             }
@@ -89,64 +89,61 @@ public sealed class ModprobeConfigLoader
     // Paths exactly as kmod would name them when the root is "/", so messages match.
     private string Rooted(string path) => RootDirectory.TrimEnd('/') + path;
 
-    private byte[]? ReadProcCmdline()
-    {
-        try
-        {
-            return File.ReadAllBytes(Rooted("/proc/cmdline"));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    private byte[]? ReadProcCmdline() => NativeFile.ReadAll(Rooted("/proc/cmdline"), out byte[] contents) == 0 ? contents : null;
 
+    // conf_files_list: a folder contributes its *.conf files, anything else that exists counts as one file.
     private void ListFiles(string path, Dictionary<string, string> files, ModprobeConfig config)
     {
-        if (Directory.Exists(path))
-        {
-            IEnumerable<string> entries;
-            try
-            {
-                entries = Directory.EnumerateFileSystemEntries(path).Select(e => Path.GetFileName(e)).ToList();
-            }
-            catch (UnauthorizedAccessException)
-            {
-                config.Report("conf_files_list", $"opendir({path}): Permission denied", OnDiagnostic);
-                return;
-            }
-
-            foreach (string name in entries)
-            {
-                // conf_files_filter_out: no hidden files, only *.conf (and, up to kmod 32, *.alias).
-                if (name.StartsWith('.') || name.Length < 6 || !(name.EndsWith(".conf", StringComparison.Ordinal) || name.EndsWith(".alias", StringComparison.Ordinal)))
-                {
-                    continue;
-                }
-
-                string full = path + "/" + name;
-                if (Directory.Exists(full))
-                {
-                    config.Report("conf_files_filter_out", $"Directories inside directories are not supported: {full}", OnDiagnostic);
-                    continue;
-                }
-
-                files.TryAdd(name, full);
-            }
-        }
-        else if (File.Exists(path))
+        var entries = new List<(string Name, byte Type)>();
+        int error = NativeFile.ListDirectory(path, entries);
+        if (error == Errno.ENOTDIR)
         {
             // A single file counts under its base name, and is opened by the path as given.
             files.TryAdd(Modules.ModuleName.BaseName(path), path);
+            return;
+        }
+
+        if (error != 0)
+        {
+            // kmod is silent when it cannot stat the path, and complains when a folder will not open.
+            if (error != Errno.ENOENT && Directory.Exists(path))
+            {
+                config.Report("conf_files_list", $"opendir({path}): {Errno.Describe(error)}", OnDiagnostic);
+            }
+
+            return;
+        }
+
+        foreach (var (name, type) in entries)
+        {
+            // conf_files_filter_out: no hidden files, only *.conf (and, up to kmod 32, *.alias).
+            if (name.StartsWith('.') || name.Length < 6 || !(name.EndsWith(".conf", StringComparison.Ordinal) || name.EndsWith(".alias", StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            // kmod stats every name it keeps; the directory entry's type spares that for regular files.
+            string full = path + "/" + name;
+            if (type != NativeFile.RegularFileType && Directory.Exists(full))
+            {
+                config.Report("conf_files_filter_out", $"Directories inside directories are not supported: {full}", OnDiagnostic);
+                continue;
+            }
+
+            files.TryAdd(name, full);
         }
     }
 
-    private sealed class Utf8Ordinal : IComparer<string>
+    // strcmp on the UTF-8 bytes, which ordinal UTF-16 order differs from only where a string has a character above U+D7FF.
+    private static int CompareUtf8(string x, string y)
     {
-        public static readonly Utf8Ordinal Instance = new();
+        if (!HasHighCharacter(x) && !HasHighCharacter(y))
+        {
+            return string.CompareOrdinal(x, y);
+        }
 
-        // strcmp order: the UTF-8 bytes, which ordinal UTF-16 order differs from only above U+D7FF.
-        public int Compare(string? x, string? y) =>
-            Encoding.UTF8.GetBytes(x ?? string.Empty).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(y ?? string.Empty));
+        return Encoding.UTF8.GetBytes(x).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(y));
     }
+
+    private static bool HasHighCharacter(string s) => s.AsSpan().IndexOfAnyInRange('\uD800', '\uFFFF') >= 0;
 }

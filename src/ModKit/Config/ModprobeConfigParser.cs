@@ -8,25 +8,33 @@ internal sealed class ModprobeConfigParser(ModprobeConfig config, bool parseWeak
 {
     private const string ParseFunction = "kmod_config_parse";
 
+    private char[] _chars = new char[256];
+
     public void ParseFile(byte[] data, string fileName)
     {
-        foreach (var (line, lineNumber) in ConfigLineReader.ReadLogicalLines(data))
+        var reader = new ConfigLineReader(data);
+        while (reader.TryRead(out ReadOnlySpan<byte> bytes, out int lineNumber))
         {
-            ParseLine(line, lineNumber, fileName);
+            // Only a '#' in the very first column starts a comment; an indented one is a bad line.
+            if (bytes.Length > 0 && bytes[0] != (byte)'#')
+            {
+                int needed = Encoding.UTF8.GetMaxCharCount(bytes.Length);
+                if (needed > _chars.Length)
+                {
+                    _chars = new char[needed];
+                }
+
+                int length = Encoding.UTF8.GetChars(bytes, _chars);
+                ParseLine(_chars.AsSpan(0, length), lineNumber, fileName);
+            }
         }
     }
 
-    private void ParseLine(string line, int lineNumber, string fileName)
+    private void ParseLine(ReadOnlySpan<char> line, int lineNumber, string fileName)
     {
-        // Only a '#' in the very first column starts a comment; an indented one is a bad line.
-        if (line.Length == 0 || line[0] == '#')
-        {
-            return;
-        }
-
         var tokens = new ConfigTokenizer(line);
-        string? cmd = tokens.Next();
-        if (cmd is null)
+        var cmd = tokens.Next();
+        if (cmd.IsEmpty)
         {
             return;
         }
@@ -36,9 +44,7 @@ internal sealed class ModprobeConfigParser(ModprobeConfig config, bool parseWeak
         {
             case "alias":
                 {
-                    string? alias = tokens.Next();
-                    string? module = tokens.Next();
-                    ok = TryUnderscores(alias, out alias) && TryUnderscores(module, out module);
+                    ok = TryUnderscores(tokens.Next(), out string? alias) & TryUnderscores(tokens.Next(), out string? module);
                     if (ok)
                     {
                         config.AliasList.Add(new ConfigAlias(alias!, module!));
@@ -60,10 +66,10 @@ internal sealed class ModprobeConfigParser(ModprobeConfig config, bool parseWeak
 
             case "options":
                 {
-                    ok = TryModuleAndRest(ref tokens, out string? module, out string? rest);
+                    ok = TryModuleAndRest(ref tokens, out string? module, out var rest);
                     if (ok)
                     {
-                        config.OptionList.Add(new ModuleOptions(module!, rest!.Replace('\t', ' ')));
+                        config.OptionList.Add(new ModuleOptions(module!, rest.ToString().Replace('\t', ' ')));
                     }
 
                     break;
@@ -72,10 +78,10 @@ internal sealed class ModprobeConfigParser(ModprobeConfig config, bool parseWeak
             case "install":
             case "remove":
                 {
-                    ok = TryModuleAndRest(ref tokens, out string? module, out string? rest);
+                    ok = TryModuleAndRest(ref tokens, out string? module, out var rest);
                     if (ok)
                     {
-                        (cmd == "install" ? config.InstallList : config.RemoveList).Add(new ModuleCommand(module!, rest!));
+                        (cmd is "install" ? config.InstallList : config.RemoveList).Add(new ModuleCommand(module!, rest.ToString()));
                     }
 
                     break;
@@ -83,10 +89,10 @@ internal sealed class ModprobeConfigParser(ModprobeConfig config, bool parseWeak
 
             case "softdep":
                 {
-                    ok = TryModuleAndRest(ref tokens, out string? module, out string? rest);
+                    ok = TryModuleAndRest(ref tokens, out string? module, out var rest);
                     if (ok)
                     {
-                        config.SoftDependencyList.Add(ParseSoftDependency(module!, rest!));
+                        config.SoftDependencyList.Add(ParseSoftDependency(module!, rest));
                     }
 
                     break;
@@ -94,13 +100,14 @@ internal sealed class ModprobeConfigParser(ModprobeConfig config, bool parseWeak
 
             case "weakdep" when parseWeakDependencies:
                 {
-                    ok = TryModuleAndRest(ref tokens, out string? module, out string? rest);
+                    ok = TryModuleAndRest(ref tokens, out string? module, out var rest);
                     if (ok)
                     {
                         var modules = new List<string>();
-                        foreach (string word in SplitLikeKmod(rest!))
+                        var words = new KmodWords(rest);
+                        while (words.TryNext(out var word))
                         {
-                            modules.Add(word);
+                            modules.Add(word.ToString());
                         }
 
                         config.WeakDependencyList.Add(new WeakDependency(module!, modules));
@@ -111,7 +118,7 @@ internal sealed class ModprobeConfigParser(ModprobeConfig config, bool parseWeak
 
             case "include":
             case "config":
-                config.Report(ParseFunction, $"{fileName}: command {cmd} is deprecated and not parsed anymore", sink);
+                config.Report(ParseFunction, $"{fileName}: command {cmd.ToString()} is deprecated and not parsed anymore", sink);
                 return;
 
             default:
@@ -121,23 +128,23 @@ internal sealed class ModprobeConfigParser(ModprobeConfig config, bool parseWeak
 
         if (!ok)
         {
-            config.Report(ParseFunction, $"{fileName} line {lineNumber}: ignoring bad line starting with '{cmd}'", sink);
+            config.Report(ParseFunction, $"{fileName} line {lineNumber}: ignoring bad line starting with '{cmd.ToString()}'", sink);
         }
     }
 
     // "MODNAME REST": the module is a token, the rest is everything after the one separator that ended it.
-    private static bool TryModuleAndRest(ref ConfigTokenizer tokens, out string? module, out string? rest)
+    private static bool TryModuleAndRest(ref ConfigTokenizer tokens, out string? module, out ReadOnlySpan<char> rest)
     {
         bool ok = TryUnderscores(tokens.Next(), out module);
         rest = tokens.Rest();
-        return ok && rest is not null;
+        return ok && !rest.IsEmpty;
     }
 
     // kmod's underscores(): dashes become underscores outside [...]; a missing word or a stray ']' is an error.
-    private static bool TryUnderscores(string? word, out string? normalized)
+    private static bool TryUnderscores(ReadOnlySpan<char> word, out string? normalized)
     {
         normalized = null;
-        if (word is null || !ModuleName.TryNormalizeAlias(word, out string result))
+        if (word.IsEmpty || !ModuleName.TryNormalizeAlias(word.ToString(), out string result))
         {
             return false;
         }
@@ -146,72 +153,31 @@ internal sealed class ModprobeConfigParser(ModprobeConfig config, bool parseWeak
         return true;
     }
 
-    private static SoftDependency ParseSoftDependency(string module, string rest)
+    private static SoftDependency ParseSoftDependency(string module, ReadOnlySpan<char> rest)
     {
-        var pre = new List<string>();
-        var post = new List<string>();
-        List<string>? current = null;
-        foreach (string word in SplitLikeKmod(rest))
+        List<string>? pre = null, post = null;
+        int current = 0; // 1 after "pre:", 2 after "post:"
+        var words = new KmodWords(rest);
+        while (words.TryNext(out var word))
         {
             switch (word)
             {
                 case "pre:":
-                    current = pre;
+                    current = 1;
                     break;
                 case "post:":
-                    current = post;
+                    current = 2;
                     break;
                 default:
-                    current?.Add(word);
+                    if (current != 0)
+                    {
+                        (current == 1 ? pre ??= [] : post ??= []).Add(word.ToString());
+                    }
+
                     break;
             }
         }
 
-        return new SoftDependency(module, pre, post);
+        return new SoftDependency(module, pre ?? (IReadOnlyList<string>)[], post ?? (IReadOnlyList<string>)[]);
     }
-
-    // The word splitter of kmod_config_add_softdep/_weakdep, quirk included: when the text starts with a
-    // single whitespace character, that character stays in the first word (so " pre: a" has no "pre:").
-    internal static IEnumerable<string> SplitLikeKmod(string text)
-    {
-        int p = 0;
-        bool wasSpace = false;
-        for (int s = 0; ; s++)
-        {
-            bool end = s == text.Length;
-            if (!end)
-            {
-                if (!IsCSpace(text[s]))
-                {
-                    wasSpace = false;
-                    continue;
-                }
-
-                if (wasSpace)
-                {
-                    p = s + 1;
-                    continue;
-                }
-
-                wasSpace = true;
-                if (p >= s)
-                {
-                    continue;
-                }
-            }
-
-            if (!end || !wasSpace)
-            {
-                yield return text[p..s];
-            }
-
-            p = s + 1;
-            if (end)
-            {
-                yield break;
-            }
-        }
-    }
-
-    internal static bool IsCSpace(char c) => c is ' ' or '\t' or '\n' or '\v' or '\f' or '\r';
 }

@@ -42,6 +42,49 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, EntryPoint = "waitpid", SetLastError = true)]
     public static partial int WaitPid(int pid, out int status, int options);
 
+    /// <summary><c>open(2)</c> flags: <c>O_RDONLY | O_CLOEXEC</c>, and <c>O_DIRECTORY</c> (the generic Linux values).</summary>
+    public const int OpenReadOnly = 0x80000, OpenDirectory = 0x10000;
+
+    /// <summary><c>mmap(2)</c>: <c>PROT_READ</c>, <c>MAP_PRIVATE</c>, <c>MAP_POPULATE</c>.</summary>
+    public const int ProtectRead = 1, MapPrivate = 2, MapPopulate = 0x8000;
+
+    /// <summary><c>AT_FDCWD</c>, <c>AT_EMPTY_PATH</c>, <c>STATX_TYPE | STATX_SIZE</c> for <see cref="Statx"/>.</summary>
+    public const int AtCurrentDirectory = -100, AtEmptyPath = 0x1000, StatxTypeAndSize = 0x1 | 0x200;
+
+    /// <summary>
+    /// <c>sizeof(struct statx)</c> and the offsets of <c>stx_mode</c> and <c>stx_size</c>: unlike
+    /// <c>struct stat</c>, the same on every architecture.
+    /// </summary>
+    public const int StatxLength = 256, StatxModeOffset = 28, StatxSizeOffset = 40;
+
+    /// <summary><c>open(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "open", SetLastError = true)]
+    public static partial int Open(byte* path, int flags);
+
+    /// <summary><c>read(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "read", SetLastError = true)]
+    public static partial nint Read(int fd, byte* buffer, nuint count);
+
+    /// <summary><c>close(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "close")]
+    public static partial int Close(int fd);
+
+    /// <summary><c>statx(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "statx", SetLastError = true)]
+    public static partial int Statx(int directoryFd, byte* path, int flags, uint mask, byte* buffer);
+
+    /// <summary><c>mmap(2)</c>; returns <c>MAP_FAILED</c> (-1) on failure.</summary>
+    [LibraryImport(Library, EntryPoint = "mmap", SetLastError = true)]
+    public static partial nint Mmap(nint address, nuint length, int protection, int flags, int fd, long offset);
+
+    /// <summary><c>munmap(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "munmap")]
+    public static partial int Munmap(nint address, nuint length);
+
+    /// <summary><c>getdents64(2)</c> (glibc 2.30+): directory entries as <c>struct linux_dirent64</c> records.</summary>
+    [LibraryImport(Library, EntryPoint = "getdents64", SetLastError = true)]
+    public static partial nint GetDents64(int fd, byte* buffer, nuint count);
+
     /// <summary>
     /// <c>__NR_finit_module</c> for the running process's architecture (the kernel's
     /// <c>syscall_64.tbl</c>, <c>unistd.h</c> tables), or -1 where ModKit does not know it.

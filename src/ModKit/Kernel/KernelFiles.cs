@@ -1,5 +1,5 @@
-using System.Text;
 using ModKit.Files;
+using ModKit.IO;
 
 namespace ModKit.Kernel;
 
@@ -143,29 +143,9 @@ internal sealed class KernelFiles(string root)
 
     public static bool TryReadText(string path, out string text, out int errno)
     {
-        try
-        {
-            // Not File.ReadAllBytes: sysfs reports a size of 4096 for every attribute, and .NET then
-            // treats the short read as an unexpected end of file.
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
-            var buffer = new MemoryStream();
-            Span<byte> chunk = stackalloc byte[4096];
-            int n;
-            while ((n = stream.Read(chunk)) > 0)
-            {
-                buffer.Write(chunk[..n]);
-            }
-
-            text = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-            errno = 0;
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            text = string.Empty;
-            errno = Errno.FromException(e);
-            return false;
-        }
+        // Read to the end whatever the size says: sysfs reports 4096 for every attribute, /proc 0.
+        errno = NativeFile.ReadAllText(path, out text);
+        return errno == 0;
     }
 
 }

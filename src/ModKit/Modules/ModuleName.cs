@@ -48,6 +48,12 @@ public static class ModuleName
     /// <returns>Whether the alias is valid.</returns>
     public static bool TryNormalizeAlias(string alias, out string normalized)
     {
+        if (alias.Length <= MaxLength && alias.AsSpan().IndexOfAny("-[]\0") < 0)
+        {
+            normalized = alias; // nothing to change: the common case, without a copy
+            return true;
+        }
+
         var buffer = new System.Text.StringBuilder(Math.Min(alias.Length, MaxLength));
         int i = 0;
         for (; i < alias.Length && i < MaxLength; i++)

@@ -1,5 +1,6 @@
 using ModKit.Config;
 using ModKit.Index;
+using ModKit.IO;
 using ModKit.Kernel;
 using ModKit.Modules;
 using ModKit.Text;
@@ -104,16 +105,18 @@ public sealed class ModuleContext : IDisposable
     /// </summary>
     /// <param name="path">An absolute path.</param>
     /// <param name="module">The module.</param>
-    /// <returns>0; <see cref="Errno.ENOENT"/> when nothing exists at the path (kmod passes on <c>stat</c>'s
-    /// own error, e.g. <see cref="Errno.EACCES"/>; ModKit reports every failure as ENOENT);
-    /// <see cref="Errno.EEXIST"/> when a module of that name is already known with another file.</returns>
+    /// <returns>0; <c>stat</c>'s error when the path cannot be reached (<see cref="Errno.ENOENT"/>,
+    /// <see cref="Errno.ENOTDIR"/>, <see cref="Errno.EACCES"/>...), as kmod passes it on; <see cref="Errno.ENOENT"/>
+    /// for a path without a file name; <see cref="Errno.EEXIST"/> when a module of that name is already known
+    /// with another file.</returns>
     public int FromPath(string path, out ProbeModule? module)
     {
         ArgumentNullException.ThrowIfNull(path);
         module = null;
-        if (!File.Exists(path) && !System.IO.Directory.Exists(path))
+        int error = NativeFile.Stat(path);
+        if (error != 0)
         {
-            return Errno.ENOENT;
+            return error;
         }
 
         string? name = ModuleName.FromPath(path);
@@ -167,6 +170,12 @@ public sealed class ModuleContext : IDisposable
     public IReadOnlyList<ProbeModule> GetDependencies(ProbeModule module)
     {
         ArgumentNullException.ThrowIfNull(module);
+        return DependenciesOf(module);
+    }
+
+    // The library's own callers iterate the List itself: no interface dispatch, no boxed enumerator.
+    internal List<ProbeModule> DependenciesOf(ProbeModule module)
+    {
         if (!module.DependenciesRead)
         {
             string? line = Directory.FindDependencyLine(module.Name);
@@ -191,7 +200,7 @@ public sealed class ModuleContext : IDisposable
         if (!module.OptionsRead)
         {
             string? options = null;
-            foreach (var line in Config.Options)
+            foreach (var line in Config.OptionList)
             {
                 if ((line.ModuleName == module.Name || (module.Alias is not null && line.ModuleName == module.Alias)) && line.Options.Length > 0)
                 {
@@ -214,7 +223,7 @@ public sealed class ModuleContext : IDisposable
         ArgumentNullException.ThrowIfNull(module);
         if (!module.InstallCommandRead)
         {
-            module.InstallCommandCache = FirstCommand(Config.InstallCommands, module.Name);
+            module.InstallCommandCache = FirstCommand(Config.InstallList, module.Name);
             module.InstallCommandRead = true;
         }
 
@@ -229,7 +238,7 @@ public sealed class ModuleContext : IDisposable
         ArgumentNullException.ThrowIfNull(module);
         if (!module.RemoveCommandRead)
         {
-            module.RemoveCommandCache = FirstCommand(Config.RemoveCommands, module.Name);
+            module.RemoveCommandCache = FirstCommand(Config.RemoveList, module.Name);
             module.RemoveCommandRead = true;
         }
 
@@ -246,6 +255,13 @@ public sealed class ModuleContext : IDisposable
     public void GetSoftDependencies(ProbeModule module, out IReadOnlyList<ProbeModule> pre, out IReadOnlyList<ProbeModule> post)
     {
         ArgumentNullException.ThrowIfNull(module);
+        SoftDependenciesOf(module, out var preList, out var postList);
+        pre = preList;
+        post = postList;
+    }
+
+    internal void SoftDependenciesOf(ProbeModule module, out List<ProbeModule> pre, out List<ProbeModule> post)
+    {
         if (module.PreSoftDependencies is not null && module.PostSoftDependencies is not null)
         {
             pre = module.PreSoftDependencies;
@@ -256,7 +272,7 @@ public sealed class ModuleContext : IDisposable
         pre = [];
         post = [];
         bool resolved = true;
-        foreach (var softdep in Config.SoftDependencies)
+        foreach (var softdep in Config.SoftDependencyList)
         {
             if (FnMatch.IsMatch(softdep.ModuleName, module.Name))
             {
@@ -320,7 +336,7 @@ public sealed class ModuleContext : IDisposable
     public bool IsBlacklisted(ProbeModule module)
     {
         ArgumentNullException.ThrowIfNull(module);
-        foreach (string name in Config.Blacklist)
+        foreach (string name in Config.BlacklistList)
         {
             if (name == module.Name)
             {
@@ -344,7 +360,7 @@ public sealed class ModuleContext : IDisposable
 
     internal void Mark(ProbeModule module) => _marked.Add(module);
 
-    private static string? FirstCommand(IReadOnlyList<ModuleCommand> commands, string name)
+    private static string? FirstCommand(List<ModuleCommand> commands, string name)
     {
         foreach (var command in commands)
         {
@@ -422,7 +438,7 @@ public sealed class ModuleContext : IDisposable
     private List<ProbeModule>? FromConfigAliases(string name)
     {
         List<ProbeModule>? result = null;
-        foreach (var alias in Config.Aliases)
+        foreach (var alias in Config.AliasList)
         {
             if (FnMatch.IsMatch(alias.Pattern, name))
             {
@@ -455,7 +471,7 @@ public sealed class ModuleContext : IDisposable
     // with that command already known (kmod_lookup_alias_from_commands).
     private List<ProbeModule>? FromCommands(string name)
     {
-        if (FindExact(Config.InstallCommands, name) is { } install)
+        if (FindExact(Config.InstallList, name) is { } install)
         {
             var module = FromName(name);
             module.InstallCommandCache = install;
@@ -463,7 +479,7 @@ public sealed class ModuleContext : IDisposable
             return [module];
         }
 
-        if (FindExact(Config.RemoveCommands, name) is { } remove)
+        if (FindExact(Config.RemoveList, name) is { } remove)
         {
             var module = FromName(name);
             module.RemoveCommandCache = remove;
@@ -474,7 +490,7 @@ public sealed class ModuleContext : IDisposable
         return null;
     }
 
-    private static string? FindExact(IReadOnlyList<ModuleCommand> commands, string name)
+    private static string? FindExact(List<ModuleCommand> commands, string name)
     {
         foreach (var command in commands)
         {

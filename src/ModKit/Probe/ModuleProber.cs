@@ -23,6 +23,11 @@ public sealed class ModuleProber(ModuleContext context)
     public IReadOnlyList<ProbeModule> Plan(ProbeModule module, bool ignoreCommands)
     {
         ArgumentNullException.ThrowIfNull(module);
+        return PlanList(module, ignoreCommands);
+    }
+
+    private List<ProbeModule> PlanList(ProbeModule module, bool ignoreCommands)
+    {
         context.ResetPlanMarks();
         var plan = new List<ProbeModule>();
         AddWithDependencies(module, required: true, ignoreCommands, plan);
@@ -52,10 +57,10 @@ public sealed class ModuleProber(ModuleContext context)
             return (int)blacklistRule;
         }
 
-        IEnumerable<ProbeModule> plan = Plan(module, (flags & ProbeFlags.IgnoreCommand) != 0);
+        var plan = PlanList(module, (flags & ProbeFlags.IgnoreCommand) != 0);
         if ((flags & ProbeFlags.ApplyBlacklistAll) != 0)
         {
-            var allowed = plan.Where(m => !context.IsBlacklisted(m)).ToList();
+            var allowed = plan.FindAll(m => !context.IsBlacklisted(m));
             if (allowed.Count == 0)
             {
                 return (int)ProbeFlags.ApplyBlacklistAll;
@@ -176,7 +181,7 @@ public sealed class ModuleProber(ModuleContext context)
 
         module.Visited = true;
         context.Mark(module);
-        var dependencies = context.GetDependencies(module);
+        var dependencies = context.DependenciesOf(module);
         if (required)
         {
             // Marked before any softdep can reach them: their failures stop the load.
@@ -207,7 +212,7 @@ public sealed class ModuleProber(ModuleContext context)
     // __kmod_module_fill_softdep
     private void AddWithSoftDependencies(ProbeModule module, List<ProbeModule> plan)
     {
-        context.GetSoftDependencies(module, out var pre, out var post);
+        context.SoftDependenciesOf(module, out var pre, out var post);
         foreach (var softdep in pre)
         {
             AddWithDependencies(softdep, required: false, ignoreCommands: false, plan);

@@ -50,9 +50,9 @@ public sealed class ProbeModule
     internal string? RemoveCommandCache { get; set; }
 
     // Softdeps resolved once (kmod resolves them on every call, with the same result).
-    internal IReadOnlyList<ProbeModule>? PreSoftDependencies { get; set; }
+    internal List<ProbeModule>? PreSoftDependencies { get; set; }
 
-    internal IReadOnlyList<ProbeModule>? PostSoftDependencies { get; set; }
+    internal List<ProbeModule>? PostSoftDependencies { get; set; }
 
     // Load-plan marks (kmod_module's visited, required, ignorecmd).
     internal bool Visited { get; set; }

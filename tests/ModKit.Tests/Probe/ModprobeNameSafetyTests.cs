@@ -113,6 +113,21 @@ public sealed class ModprobeNameSafetyTests : IDisposable
     }
 
     [Fact]
+    public void APathThatCannotBeReachedReportsStatsError()
+    {
+        // kmod passes on stat's errno (kmod_module_new_from_path): a path through a regular file is
+        // "Not a directory", a missing one "No such file or directory".
+        string file = Path.Combine(_root, "evil.ko");
+        var result = Modprobe([file + "/x.ko"]);
+        Assert.Equal((1, "", $"modprobe: FATAL: Failed to get module from path {file}/x.ko: Not a directory\n"),
+            (result.ExitCode, result.StdoutText, result.StderrText));
+        result = Modprobe([_root + "/missing.ko"]);
+        Assert.Equal((1, "", $"modprobe: FATAL: Failed to get module from path {_root}/missing.ko: No such file or directory\n"),
+            (result.ExitCode, result.StdoutText, result.StderrText));
+        Assert.Empty(_kernel.Calls);
+    }
+
+    [Fact]
     public void ShowModversionsAfterDoubleDashDoesNotReadFiles()
     {
         var result = Modprobe(["--show-modversions", "--", "evil.ko"]);

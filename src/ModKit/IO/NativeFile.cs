@@ -1,0 +1,279 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using ModKit.Interop;
+
+namespace ModKit.IO;
+
+/// <summary>
+/// Whole-file reads, read-only mappings and directory listings with plain system calls (<c>open</c>,
+/// <c>read</c>, <c>mmap</c>, <c>getdents64</c>), for the short files a modprobe run reads (modprobe.d,
+/// <c>/proc/cmdline</c>, sysfs attributes, the indexes). .NET's file APIs take advisory locks, query the
+/// file twice and run a good deal of code the first time; in a process that lives a few milliseconds that
+/// start-up is most of the cost. Failures are error numbers, as kmod sees them, never exceptions.
+/// </summary>
+internal static unsafe class NativeFile
+{
+    private const int StackPathLength = 512;
+    private const int ReadChunk = 4096;
+
+    /// <summary>Reads a whole file (regular, or a <c>/proc</c> or sysfs file whose size is not known up front).</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="contents">The bytes read; empty on failure.</param>
+    /// <returns>0, or the error number of <c>open</c> or <c>read</c> (<see cref="Errno.EISDIR"/> for a directory).</returns>
+    public static int ReadAll(string path, out byte[] contents)
+    {
+        contents = [];
+        int error = Open(path, 0, out int fd);
+        if (error != 0)
+        {
+            return error;
+        }
+
+        try
+        {
+            return ReadFrom(fd, out contents);
+        }
+        finally
+        {
+            Libc.Close(fd);
+        }
+    }
+
+    /// <summary>Reads a whole file as UTF-8 text.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="text">The text; empty on failure.</param>
+    /// <returns>0, or the error number.</returns>
+    public static int ReadAllText(string path, out string text)
+    {
+        int error = ReadAll(path, out byte[] contents);
+        text = error == 0 ? Encoding.UTF8.GetString(contents) : string.Empty;
+        return error;
+    }
+
+    /// <summary>
+    /// Maps a regular file of at least <paramref name="mapThreshold"/> bytes read-only (<c>MAP_PRIVATE</c>, as
+    /// kmod maps its indexes); reads a smaller one, or one the file system cannot map, into an array. The
+    /// descriptor is closed before returning; a mapping stays until <see cref="Unmap"/>. The mapping is
+    /// populated at once (<c>MAP_POPULATE</c>): entering the page-cache pages in one system call costs less
+    /// than the page faults of a lookup's scattered reads. Measured in this project's 2-core VM, one
+    /// <c>modprobe -D ext4</c> over Debian's indexes (2.7 MB): 0.5 ms less.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="mapThreshold">The smallest file that is mapped.</param>
+    /// <param name="address">The mapping, or 0 when the file was read.</param>
+    /// <param name="length">The mapping's length.</param>
+    /// <param name="contents">The bytes read when the file was not mapped, otherwise null.</param>
+    /// <returns>0, or the error number (<see cref="Errno.EISDIR"/> for a directory).</returns>
+    public static int MapOrRead(string path, long mapThreshold, out nint address, out long length, out byte[]? contents)
+    {
+        address = 0;
+        length = 0;
+        contents = null;
+        int error = Open(path, 0, out int fd);
+        if (error != 0)
+        {
+            return error;
+        }
+
+        try
+        {
+            byte* status = stackalloc byte[Libc.StatxLength];
+            byte empty = 0;
+            if (Libc.Statx(fd, &empty, Libc.AtEmptyPath, Libc.StatxTypeAndSize, status) != 0)
+            {
+                return Marshal.GetLastPInvokeError();
+            }
+
+            int type = *(ushort*)(status + Libc.StatxModeOffset) & 0xF000;
+            if (type == 0x4000)
+            {
+                return Errno.EISDIR;
+            }
+
+            long size = *(long*)(status + Libc.StatxSizeOffset);
+            if (type == 0x8000 && size >= mapThreshold && size > 0)
+            {
+                nint mapped = Libc.Mmap(0, (nuint)size, Libc.ProtectRead, Libc.MapPrivate | Libc.MapPopulate, fd, 0);
+                if (mapped != -1)
+                {
+                    address = mapped;
+                    length = size;
+                    return 0;
+                }
+            }
+
+            error = ReadFrom(fd, out byte[] bytes);
+            contents = bytes;
+            length = bytes.Length;
+            return error;
+        }
+        finally
+        {
+            Libc.Close(fd);
+        }
+    }
+
+    /// <summary>Whether anything exists at a path, following symbolic links (<c>stat(2)</c>).</summary>
+    /// <param name="path">The path.</param>
+    /// <returns>0, or <c>stat</c>'s error number (<see cref="Errno.ENOENT"/>, <see cref="Errno.ENOTDIR"/>, <see cref="Errno.EACCES"/>...).</returns>
+    public static int Stat(string path)
+    {
+        Span<byte> buffer = stackalloc byte[StackPathLength];
+        if (!ToCString(path, buffer, out var bytes))
+        {
+            return Errno.ENOENT;
+        }
+
+        byte* status = stackalloc byte[Libc.StatxLength];
+        fixed (byte* p = bytes)
+        {
+            return Libc.Statx(Libc.AtCurrentDirectory, p, 0, Libc.StatxTypeAndSize, status) == 0 ? 0 : Marshal.GetLastPInvokeError();
+        }
+    }
+
+    /// <summary>Removes a mapping made by <see cref="MapOrRead"/>.</summary>
+    /// <param name="address">The mapping.</param>
+    /// <param name="length">Its length.</param>
+    public static void Unmap(nint address, long length) => Libc.Munmap(address, (nuint)length);
+
+    /// <summary>The <c>d_type</c> of a regular file (<c>DT_REG</c>).</summary>
+    public const byte RegularFileType = 8;
+
+    /// <summary>
+    /// The entries of a directory, <c>.</c> and <c>..</c> left out, in the order the file system gives them,
+    /// each with its <c>d_type</c> (<see cref="RegularFileType"/>, or 0 where the file system does not say).
+    /// </summary>
+    /// <param name="path">The directory.</param>
+    /// <param name="entries">Receives the names and types.</param>
+    /// <returns>0, or the error number of <c>open</c> or <c>getdents64</c> (<see cref="Errno.ENOTDIR"/> for a file).</returns>
+    public static int ListDirectory(string path, List<(string Name, byte Type)> entries)
+    {
+        int error = Open(path, Libc.OpenDirectory, out int fd);
+        if (error != 0)
+        {
+            return error;
+        }
+
+        try
+        {
+            byte* buffer = stackalloc byte[ReadChunk];
+            while (true)
+            {
+                nint n = Libc.GetDents64(fd, buffer, ReadChunk);
+                if (n < 0)
+                {
+                    return Marshal.GetLastPInvokeError();
+                }
+
+                if (n == 0)
+                {
+                    return 0;
+                }
+
+                // struct linux_dirent64: u64 d_ino, s64 d_off, u16 d_reclen, u8 d_type, char d_name[].
+                for (nint offset = 0; offset < n;)
+                {
+                    byte* entry = buffer + offset;
+                    ushort recordLength = *(ushort*)(entry + 16);
+                    var name = MemoryMarshal.CreateReadOnlySpanFromNullTerminated(entry + 19);
+                    if (!(name.Length == 1 && name[0] == '.') && !(name.Length == 2 && name[0] == '.' && name[1] == '.'))
+                    {
+                        entries.Add((Encoding.UTF8.GetString(name), entry[18]));
+                    }
+
+                    offset += recordLength;
+                }
+            }
+        }
+        finally
+        {
+            Libc.Close(fd);
+        }
+    }
+
+    // Reads to the end: one read usually does it, into a stack buffer, then an array of exactly that size.
+    private static int ReadFrom(int fd, out byte[] contents)
+    {
+        contents = [];
+        byte* chunk = stackalloc byte[ReadChunk];
+        byte[]? collected = null;
+        int total = 0;
+        while (true)
+        {
+            nint n = Libc.Read(fd, chunk, ReadChunk);
+            if (n < 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == Errno.EINTR)
+                {
+                    continue;
+                }
+
+                return errno;
+            }
+
+            if (n == 0)
+            {
+                break;
+            }
+
+            if (collected is null || total + (int)n > collected.Length)
+            {
+                Array.Resize(ref collected, Math.Max(total + (int)n, (collected?.Length ?? 0) * 2));
+            }
+
+            new ReadOnlySpan<byte>(chunk, (int)n).CopyTo(collected.AsSpan(total));
+            total += (int)n;
+        }
+
+        contents = collected is null ? [] : total == collected.Length ? collected : collected[..total];
+        return 0;
+    }
+
+    // open(path, O_RDONLY | O_CLOEXEC | extra), retried on EINTR.
+    private static int Open(string path, int extraFlags, out int fd)
+    {
+        fd = -1;
+        Span<byte> buffer = stackalloc byte[StackPathLength];
+        if (!ToCString(path, buffer, out var bytes))
+        {
+            return Errno.ENOENT;
+        }
+
+        fixed (byte* p = bytes)
+        {
+            while (true)
+            {
+                fd = Libc.Open(p, Libc.OpenReadOnly | extraFlags);
+                if (fd >= 0)
+                {
+                    return 0;
+                }
+
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno != Errno.EINTR)
+                {
+                    return errno;
+                }
+            }
+        }
+    }
+
+    // The path as a NUL-terminated UTF-8 string, in the stack buffer when it fits. A path with a NUL byte
+    // names no file (false): cut at the NUL, it would name another one.
+    private static bool ToCString(string path, Span<byte> stackBuffer, out Span<byte> bytes)
+    {
+        bytes = default;
+        if (path.Contains('\0'))
+        {
+            return false;
+        }
+
+        int maxLength = Encoding.UTF8.GetMaxByteCount(path.Length) + 1;
+        var buffer = maxLength <= stackBuffer.Length ? stackBuffer : new byte[maxLength];
+        int written = Encoding.UTF8.GetBytes(path, buffer);
+        buffer[written] = 0;
+        bytes = buffer[..(written + 1)];
+        return true;
+    }
+}
