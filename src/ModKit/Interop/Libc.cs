@@ -45,8 +45,8 @@ internal static unsafe partial class Libc
     /// <summary><c>open(2)</c> flags: <c>O_RDONLY | O_CLOEXEC</c>, and <c>O_DIRECTORY</c> (the generic Linux values).</summary>
     public const int OpenReadOnly = 0x80000, OpenDirectory = 0x10000;
 
-    /// <summary><c>mmap(2)</c>: <c>PROT_READ</c>, <c>MAP_PRIVATE</c>, <c>MAP_POPULATE</c>.</summary>
-    public const int ProtectRead = 1, MapPrivate = 2, MapPopulate = 0x8000;
+    /// <summary><c>mmap(2)</c>: <c>PROT_READ</c>, <c>MAP_PRIVATE</c>.</summary>
+    public const int ProtectRead = 1, MapPrivate = 2;
 
     /// <summary><c>AT_FDCWD</c>, <c>AT_EMPTY_PATH</c>, <c>STATX_TYPE | STATX_SIZE</c> for <see cref="Statx"/>.</summary>
     public const int AtCurrentDirectory = -100, AtEmptyPath = 0x1000, StatxTypeAndSize = 0x1 | 0x200;
