@@ -42,18 +42,18 @@ internal sealed class ToolOutput(Stream stream) : IDisposable
 
     public ToolOutput Write(string text)
     {
-        Span<byte> small = stackalloc byte[256];
+        // Encoded straight into the buffer: no array per string (a plan prints a path per line).
         int max = Encoding.UTF8.GetMaxByteCount(text.Length);
-        if (max <= small.Length)
+        if (max > _buffer.Length - _count)
         {
-            int n = Encoding.UTF8.GetBytes(text, small);
-            Write(small[..n]);
-        }
-        else
-        {
-            Write(Encoding.UTF8.GetBytes(text));
+            Grow();
+            if (max > _buffer.Length - _count)
+            {
+                return Write(Encoding.UTF8.GetBytes(text));
+            }
         }
 
+        _count += Encoding.UTF8.GetBytes(text, _buffer.AsSpan(_count));
         return this;
     }
 

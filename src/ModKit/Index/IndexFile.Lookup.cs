@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text;
 using ModKit.Text;
 
 namespace ModKit.Index;
@@ -17,27 +18,42 @@ public sealed partial class IndexFile
     /// <exception cref="ObjectDisposedException">The index was disposed.</exception>
     public string? Lookup(string key, IndexTieOrder order = IndexTieOrder.Mmap)
     {
-        byte[] k = KeyBytes(key);
-        var node = ReadNode(_rootPointer);
-        int i = 0;
+        // Nothing is allocated on the way down but the answer: the key is encoded on the stack (when it
+        // fits) and each node is passed through its layout in the file, not decoded into objects.
+        ArgumentNullException.ThrowIfNull(key);
+        int nul = key.IndexOf('\0');
+        var text = nul < 0 ? key.AsSpan() : key.AsSpan(0, nul);
+        int maxBytes = Encoding.UTF8.GetMaxByteCount(text.Length);
+        Span<byte> k = maxBytes <= 512 ? stackalloc byte[maxBytes] : new byte[maxBytes];
+        k = k[..Encoding.UTF8.GetBytes(text, k)];
 
-        // Each step consumes at least one key byte, so even a looping file ends the descent.
-        while (node is not null)
+        lock (_gate)
         {
-            if (!MatchPrefix(node.Prefix, k, i))
-                return null;
-            i += node.Prefix.Length;
-            if (i == k.Length)
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            uint pointer = _rootPointer;
+            int i = 0;
+
+            // Each step consumes at least one key byte, so even a looping file ends the descent.
+            while ((pointer & IndexFormat.OffsetMask) != 0)
             {
-                var values = InReaderOrder(ReadValues(node), order);
-                return values.Length == 0 ? null : Decode(values[0].Value);
+                var node = IndexNode.ReadLayout(_source, pointer, pointer & IndexFormat.OffsetMask);
+                if (node.PrefixLength > k.Length - i || !_source.Window(node.PrefixOffset, node.PrefixLength).SequenceEqual(k.Slice(i, node.PrefixLength)))
+                    return null;
+                i += node.PrefixLength;
+                if (i == k.Length)
+                {
+                    if (node.ValueCount == 0)
+                        return null;
+                    var (offset, length) = IndexNode.FirstValue(_source, node, order);
+                    return Decode(_source.Window(offset, length));
+                }
+
+                pointer = IndexNode.ChildPointer(_source, node, k[i]);
+                i++;
             }
 
-            node = ReadNode(node.ChildPointer(k[i]));
-            i++;
+            return null;
         }
-
-        return null;
     }
 
     /// <summary>

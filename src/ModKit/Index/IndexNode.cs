@@ -59,11 +59,24 @@ internal sealed class IndexNode
     /// <exception cref="ModuleFormatException">The node is malformed or runs past the end of the file.</exception>
     public static IndexNode Decode(IndexSource source, uint pointer, long offset)
     {
+        var layout = ReadLayout(source, pointer, offset);
+        byte[] prefix = layout.PrefixLength == 0 ? [] : source.Window(layout.PrefixOffset, layout.PrefixLength).ToArray();
+        return new IndexNode(prefix, layout.First, source, layout.ChildrenOffset, layout.ChildCount, layout.ValueCount, layout.ValuesOffset);
+    }
+
+    /// <summary>
+    /// Where the parts of a node lie in the file, checked as <see cref="Decode"/> checks them, without copying
+    /// anything: what an exact lookup needs to pass a node.
+    /// </summary>
+    /// <exception cref="ModuleFormatException">The node is malformed or runs past the end of the file.</exception>
+    public static Layout ReadLayout(IndexSource source, uint pointer, long offset)
+    {
         var reader = new Reader(Rest(source, offset));
 
-        byte[] prefix = [];
+        long prefixOffset = offset;
+        int prefixLength = 0;
         if ((pointer & IndexFormat.FlagPrefix) != 0)
-            prefix = reader.String().ToArray();
+            prefixLength = reader.String().Length;
 
         byte first = 0;
         int childCount = 0;
@@ -91,8 +104,46 @@ internal sealed class IndexNode
         }
 
         // Values end the node, so they can wait until a lookup needs them.
-        return new IndexNode(prefix, first, source, childrenOffset, childCount, valueCount, offset + reader.Position);
+        return new Layout(prefixOffset, prefixLength, first, childCount, childrenOffset, valueCount, offset + reader.Position);
     }
+
+    /// <summary>
+    /// The value an exact lookup returns, as a range of the file: the first record in <see cref="IndexTieOrder.Mmap"/>
+    /// order; in <see cref="IndexTieOrder.Stdio"/> order the lowest priority, the last of equal ones (kmod's
+    /// <c>add_value</c> list). Every record is checked, as <see cref="DecodeValues"/> checks them.
+    /// </summary>
+    /// <exception cref="ModuleFormatException">A record runs past the end of the file.</exception>
+    public static (long Offset, int Length) FirstValue(IndexSource source, in Layout layout, IndexTieOrder order)
+    {
+        var reader = new Reader(Rest(source, layout.ValuesOffset));
+        (long Offset, int Length) chosen = (0, 0);
+        uint chosenPriority = 0;
+        for (uint i = 0; i < layout.ValueCount; i++)
+        {
+            uint priority = BinaryPrimitives.ReadUInt32BigEndian(reader.Take(IndexFormat.WordSize));
+            long start = layout.ValuesOffset + reader.Position;
+            int length = reader.String().Length;
+            if (i == 0 || (order == IndexTieOrder.Stdio && priority <= chosenPriority))
+            {
+                chosen = (start, length);
+                chosenPriority = priority;
+            }
+        }
+
+        return chosen;
+    }
+
+    /// <summary>The child pointer for character <paramref name="ch"/> of a node given by its layout, or 0.</summary>
+    public static uint ChildPointer(IndexSource source, in Layout layout, int ch)
+    {
+        int slot = ch - layout.First;
+        return (uint)slot < (uint)layout.ChildCount
+            ? BinaryPrimitives.ReadUInt32BigEndian(source.Window(layout.ChildrenOffset + ((long)slot * IndexFormat.WordSize), IndexFormat.WordSize))
+            : 0;
+    }
+
+    /// <summary>A node's parts as file offsets (see <see cref="ReadLayout"/>).</summary>
+    internal readonly record struct Layout(long PrefixOffset, int PrefixLength, byte First, int ChildCount, long ChildrenOffset, uint ValueCount, long ValuesOffset);
 
     /// <summary>Decodes the node's <see cref="ValueCount"/> value records, at <see cref="ValuesOffset"/>.</summary>
     /// <exception cref="ModuleFormatException">A record runs past the end of the file.</exception>

@@ -126,11 +126,26 @@ public sealed class ModuleDirectory : IDisposable
             return false;
         }
 
-        path = Join(line[..colon]);
-        dependencies = line[(colon + 1)..]
-            .Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)
-            .Select(Join)
-            .ToArray();
+        path = Join(line.AsSpan(0, colon));
+
+        // The words after the colon, each joined to the directory: one string per dependency, nothing else.
+        var rest = line.AsSpan(colon + 1);
+        int count = 0;
+        foreach (var range in rest.SplitAny(" \t"))
+        {
+            count += rest[range].IsEmpty ? 0 : 1;
+        }
+
+        dependencies = new string[count];
+        int n = 0;
+        foreach (var range in rest.SplitAny(" \t"))
+        {
+            if (!rest[range].IsEmpty)
+            {
+                dependencies[n++] = Join(rest[range]);
+            }
+        }
+
         return true;
     }
 
@@ -344,5 +359,5 @@ public sealed class ModuleDirectory : IDisposable
         }
     }
 
-    private string Join(string relative) => relative.StartsWith('/') ? relative : Path + "/" + relative;
+    private string Join(ReadOnlySpan<char> relative) => relative.StartsWith('/') ? relative.ToString() : string.Concat(Path, "/", relative);
 }

@@ -15,10 +15,12 @@ public static class ModuleName
     /// </summary>
     /// <param name="name">A module name, possibly with dashes or a file extension.</param>
     /// <returns>The normalised name.</returns>
-    public static string Normalize(string name)
+    public static string Normalize(string name) => Normalize(name.AsSpan());
+
+    private static string Normalize(ReadOnlySpan<char> name)
     {
         int dot = name.IndexOf('.');
-        var span = name.AsSpan(0, Math.Min(dot < 0 ? name.Length : dot, MaxLength));
+        var span = name[..Math.Min(dot < 0 ? name.Length : dot, MaxLength)];
         int nul = span.IndexOf('\0');
         if (nul >= 0)
         {
@@ -35,8 +37,9 @@ public static class ModuleName
     /// <returns>The name (<c>ext4</c>), or <see langword="null"/> when the path ends with <c>/</c> or is empty.</returns>
     public static string? FromPath(string path)
     {
-        string baseName = BaseName(path);
-        return baseName.Length == 0 ? null : Normalize(baseName);
+        // The base name is normalised in place, not copied first.
+        var baseName = path.AsSpan(path.LastIndexOf('/') + 1);
+        return baseName.IsEmpty ? null : Normalize(baseName);
     }
 
     /// <summary>
