@@ -25,5 +25,5 @@ run_case "modprobe -R symbol:jbd2_journal_start" -d "$root" -S "$release" -R sym
 run_case "modprobe -D -C <test modprobe.d> snd_hda_intel" -d "$root" -S "$release" -C "$config" -D snd_hda_intel
 
 # A batch: one process plans 1000 modules by name (the start-up is paid once).
-names=$(cut -d: -f1 "$root/lib/modules/$release/modules.dep" | head -1000 | sed 's|.*/||; s|\.ko.*||' | tr '\n' ' ')
+names=$(awk -F: 'NR <= 1000 { n = split($1, p, "/"); sub(/\.ko.*/, "", p[n]); printf "%s ", p[n] }' "$root/lib/modules/$release/modules.dep")
 run_case "modprobe -a -D <1000 module names>, 1 process" -d "$root" -S "$release" -a -D $names
