@@ -10,6 +10,12 @@ namespace ModKit.Config;
 public sealed class ModprobeConfigLoader
 {
     /// <summary>
+    /// The longest configuration file read (64 MiB); a longer one, or an endless one such as <c>-C /dev/zero</c>,
+    /// is skipped like an unreadable file. kmod has no limit and reads <c>/dev/zero</c> until memory runs out.
+    /// </summary>
+    public const int MaxFileLength = 64 << 20;
+
+    /// <summary>
     /// kmod 30's default search list, highest precedence first (<c>libkmod.c: default_config_paths</c>).
     /// </summary>
     public static IReadOnlyList<string> DefaultPaths { get; } =
@@ -68,7 +74,7 @@ public sealed class ModprobeConfigLoader
         foreach (var (_, file) in sorted)
         {
             // kmod opens each file and parses what it can read; one it cannot open is skipped silently.
-            if (NativeFile.ReadAll(file, out byte[] data) != 0)
+            if (NativeFile.ReadAll(file, out byte[] data, MaxFileLength) != 0)
             {
                 continue;
             }

@@ -16,11 +16,16 @@ internal static unsafe class NativeFile
     private const int StackPathLength = 512;
     private const int ReadChunk = 4096;
 
+    /// <summary>The most <see cref="ReadAll"/> reads unless told otherwise: 1 GiB, the cap on a decompressed module too.</summary>
+    public const int DefaultMaxLength = 1 << 30;
+
     /// <summary>Reads a whole file (regular, or a <c>/proc</c> or sysfs file whose size is not known up front).</summary>
     /// <param name="path">The file.</param>
     /// <param name="contents">The bytes read; empty on failure.</param>
+    /// <param name="maxLength">The most that is read: a longer file (or an endless one, such as <c>/dev/zero</c>)
+    /// fails with <see cref="Errno.EFBIG"/> once that much has been read.</param>
     /// <returns>0, or the error number of <c>open</c> or <c>read</c> (<see cref="Errno.EISDIR"/> for a directory).</returns>
-    public static int ReadAll(string path, out byte[] contents)
+    public static int ReadAll(string path, out byte[] contents, int maxLength = DefaultMaxLength)
     {
         contents = [];
         int error = Open(path, 0, out int fd);
@@ -31,7 +36,7 @@ internal static unsafe class NativeFile
 
         try
         {
-            return ReadFrom(fd, out contents);
+            return ReadFrom(fd, maxLength, out contents);
         }
         finally
         {
@@ -101,7 +106,7 @@ internal static unsafe class NativeFile
                 }
             }
 
-            error = ReadFrom(fd, out byte[] bytes);
+            error = ReadFrom(fd, DefaultMaxLength, out byte[] bytes);
             contents = bytes;
             length = bytes.Length;
             return error;
@@ -191,7 +196,7 @@ internal static unsafe class NativeFile
     }
 
     // Reads to the end: one read usually does it, into a stack buffer, then an array of exactly that size.
-    private static int ReadFrom(int fd, out byte[] contents)
+    private static int ReadFrom(int fd, int maxLength, out byte[] contents)
     {
         contents = [];
         byte* chunk = stackalloc byte[ReadChunk];
@@ -216,9 +221,14 @@ internal static unsafe class NativeFile
                 break;
             }
 
+            if ((long)total + n > maxLength)
+            {
+                return Errno.EFBIG;
+            }
+
             if (collected is null || total + (int)n > collected.Length)
             {
-                Array.Resize(ref collected, Math.Max(total + (int)n, (collected?.Length ?? 0) * 2));
+                Array.Resize(ref collected, (int)Math.Min(maxLength, Math.Max(total + n, (collected?.Length ?? 0) * 2L)));
             }
 
             new ReadOnlySpan<byte>(chunk, (int)n).CopyTo(collected.AsSpan(total));

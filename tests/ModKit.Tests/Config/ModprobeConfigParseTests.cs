@@ -27,4 +27,13 @@ public sealed class ModprobeConfigParseTests
         Assert.Empty(config.WeakDependencies);
         Assert.Equal("libkmod: ERROR: kmod_config_parse: t.conf line 3: ignoring bad line starting with 'weakdep'", Assert.Single(config.Diagnostics).Text);
     }
+
+    [Fact]
+    public void AnEndlessConfigFileIsSkippedNotReadForever()
+    {
+        // kmod reads -C /dev/zero until memory runs out; ModKit stops at MaxFileLength and skips the file.
+        var config = new ModprobeConfigLoader { ConfigPaths = ["/dev/zero"], KernelCommandLine = "" }.Load();
+        Assert.Empty(config.Files);
+        Assert.Empty(config.Diagnostics);
+    }
 }

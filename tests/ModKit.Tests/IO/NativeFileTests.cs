@@ -24,6 +24,20 @@ public sealed class NativeFileTests : IDisposable
     }
 
     [Fact]
+    public void ReadAllStopsAtItsLimit()
+    {
+        string path = Path.Combine(_temp.Path, "big");
+        File.WriteAllBytes(path, new byte[10_000]);
+        Assert.Equal(Errno.EFBIG, NativeFile.ReadAll(path, out byte[] contents, 9_999));
+        Assert.Empty(contents);
+        Assert.Equal(0, NativeFile.ReadAll(path, out contents, 10_000));
+        Assert.Equal(10_000, contents.Length);
+
+        // An endless file ends at the limit instead of taking all memory.
+        Assert.Equal(Errno.EFBIG, NativeFile.ReadAll("/dev/zero", out _, 1 << 20));
+    }
+
+    [Fact]
     public void ReadAllReadsProcFilesWhoseSizeIsUnknown()
     {
         Assert.Equal(0, NativeFile.ReadAll("/proc/self/status", out byte[] contents));
