@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace ModKit.Config;
 
 /// <summary>
@@ -39,14 +37,6 @@ internal struct ConfigLineReader(byte[] data)
         }
 
         return TryReadJoined(out line, out lineNumber);
-    }
-
-    /// <summary>Reads the next logical line as text; false at the end of the file.</summary>
-    public bool TryRead(out string line, out int lineNumber)
-    {
-        bool read = TryRead(out ReadOnlySpan<byte> bytes, out lineNumber);
-        line = read ? Encoding.UTF8.GetString(bytes) : string.Empty;
-        return read;
     }
 
     private bool TryReadJoined(out ReadOnlySpan<byte> line, out int lineNumber)

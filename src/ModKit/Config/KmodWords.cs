@@ -55,6 +55,6 @@ internal ref struct KmodWords(ReadOnlySpan<char> text)
         return false;
     }
 
-    /// <summary><c>isspace</c> in the C locale.</summary>
-    public static bool IsCSpace(char c) => c is ' ' or '\t' or '\n' or '\v' or '\f' or '\r';
+    // isspace in the C locale.
+    private static bool IsCSpace(char c) => c is ' ' or '\t' or '\n' or '\v' or '\f' or '\r';
 }

@@ -16,6 +16,9 @@ internal static unsafe class NativeFile
     private const int StackPathLength = 512;
     private const int ReadChunk = 4096;
 
+    // stx_mode's file type: S_IFMT, S_IFDIR, S_IFREG.
+    private const int TypeMask = 0xF000, DirectoryType = 0x4000, RegularType = 0x8000;
+
     /// <summary>The most <see cref="ReadAll"/> reads unless told otherwise: 1 GiB, the cap on a decompressed module too.</summary>
     public const int DefaultMaxLength = 1 << 30;
 
@@ -88,14 +91,14 @@ internal static unsafe class NativeFile
                 return Marshal.GetLastPInvokeError();
             }
 
-            int type = *(ushort*)(status + Libc.StatxModeOffset) & 0xF000;
-            if (type == 0x4000)
+            int type = *(ushort*)(status + Libc.StatxModeOffset) & TypeMask;
+            if (type == DirectoryType)
             {
                 return Errno.EISDIR;
             }
 
             long size = *(long*)(status + Libc.StatxSizeOffset);
-            if (type == 0x8000 && size >= mapThreshold && size > 0)
+            if (type == RegularType && size >= mapThreshold && size > 0)
             {
                 nint mapped = Libc.Mmap(0, (nuint)size, Libc.ProtectRead, Libc.MapPrivate, fd, 0);
                 if (mapped != -1)

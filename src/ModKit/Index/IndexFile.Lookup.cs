@@ -20,9 +20,7 @@ public sealed partial class IndexFile
     {
         // Nothing is allocated on the way down but the answer: the key is encoded on the stack (when it
         // fits) and each node is passed through its layout in the file, not decoded into objects.
-        ArgumentNullException.ThrowIfNull(key);
-        int nul = key.IndexOf('\0');
-        var text = nul < 0 ? key.AsSpan() : key.AsSpan(0, nul);
+        var text = KeyText(key);
         int maxBytes = Encoding.UTF8.GetMaxByteCount(text.Length);
         Span<byte> k = maxBytes <= 512 ? stackalloc byte[maxBytes] : new byte[maxBytes];
         k = k[..Encoding.UTF8.GetBytes(text, k)];

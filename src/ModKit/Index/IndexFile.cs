@@ -203,9 +203,18 @@ public sealed partial class IndexFile : IDisposable
     /// <summary>A key as kmod sees it: UTF-8 bytes up to the first NUL.</summary>
     private static byte[] KeyBytes(string key)
     {
+        var text = KeyText(key);
+        byte[] bytes = new byte[Encoding.UTF8.GetByteCount(text)];
+        Encoding.UTF8.GetBytes(text, bytes);
+        return bytes;
+    }
+
+    /// <summary>The part of a key kmod looks up: up to the first NUL (its keys are C strings).</summary>
+    private static ReadOnlySpan<char> KeyText(string key)
+    {
         ArgumentNullException.ThrowIfNull(key);
         int nul = key.IndexOf('\0');
-        return Encoding.UTF8.GetBytes(nul < 0 ? key : key[..nul]);
+        return nul < 0 ? key : key.AsSpan(0, nul);
     }
 
     private static string Decode(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);

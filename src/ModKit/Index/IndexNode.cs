@@ -12,45 +12,36 @@ internal readonly record struct RawValue(uint Priority, byte[] Value);
 internal sealed class IndexNode
 {
     private readonly IndexSource _source;
-    private readonly long _childrenOffset;
+    private readonly Layout _layout;
 
-    private IndexNode(byte[] prefix, byte first, IndexSource source, long childrenOffset, int childCount, uint valueCount, long valuesOffset)
+    private IndexNode(byte[] prefix, IndexSource source, Layout layout)
     {
         Prefix = prefix;
-        First = first;
         _source = source;
-        _childrenOffset = childrenOffset;
-        ChildCount = childCount;
-        ValueCount = valueCount;
-        ValuesOffset = valuesOffset;
+        _layout = layout;
     }
 
     /// <summary>The key bytes consumed after the character that selected this node.</summary>
     public byte[] Prefix { get; }
 
     /// <summary>The character of the first child slot (meaningless when there are no slots).</summary>
-    public byte First { get; }
+    public byte First => _layout.First;
 
     /// <summary>How many child slots the node has (characters <see cref="First"/> onward).</summary>
-    public int ChildCount { get; }
+    public int ChildCount => _layout.ChildCount;
 
     /// <summary>How many values the node has; they are decoded only when needed (<see cref="DecodeValues"/>).</summary>
-    public uint ValueCount { get; }
+    public uint ValueCount => _layout.ValueCount;
 
     /// <summary>File offset of the first value record (meaningless without values).</summary>
-    public long ValuesOffset { get; }
+    public long ValuesOffset => _layout.ValuesOffset;
 
     /// <summary>The pointer of the child for character <paramref name="ch"/>, or 0.</summary>
-    public uint ChildPointer(int ch)
-    {
-        int slot = ch - First;
-        return (uint)slot < (uint)ChildCount ? ChildAt(slot) : 0;
-    }
+    public uint ChildPointer(int ch) => ChildPointer(_source, _layout, ch);
 
     /// <summary>The pointer in child slot <paramref name="slot"/> (0 = no child), read from the file when asked:
     /// a lookup looks at a few slots of each node it passes, so the table is not copied.</summary>
-    public uint ChildAt(int slot) =>
-        BinaryPrimitives.ReadUInt32BigEndian(_source.Window(_childrenOffset + ((long)slot * IndexFormat.WordSize), IndexFormat.WordSize));
+    public uint ChildAt(int slot) => ChildAt(_source, _layout, slot);
 
     /// <summary>
     /// Decodes the node that <paramref name="pointer"/> points to, at <paramref name="offset"/> of
@@ -61,7 +52,7 @@ internal sealed class IndexNode
     {
         var layout = ReadLayout(source, pointer, offset);
         byte[] prefix = layout.PrefixLength == 0 ? [] : source.Window(layout.PrefixOffset, layout.PrefixLength).ToArray();
-        return new IndexNode(prefix, layout.First, source, layout.ChildrenOffset, layout.ChildCount, layout.ValueCount, layout.ValuesOffset);
+        return new IndexNode(prefix, source, layout);
     }
 
     /// <summary>
@@ -137,10 +128,11 @@ internal sealed class IndexNode
     public static uint ChildPointer(IndexSource source, in Layout layout, int ch)
     {
         int slot = ch - layout.First;
-        return (uint)slot < (uint)layout.ChildCount
-            ? BinaryPrimitives.ReadUInt32BigEndian(source.Window(layout.ChildrenOffset + ((long)slot * IndexFormat.WordSize), IndexFormat.WordSize))
-            : 0;
+        return (uint)slot < (uint)layout.ChildCount ? ChildAt(source, layout, slot) : 0;
     }
+
+    private static uint ChildAt(IndexSource source, in Layout layout, int slot) =>
+        BinaryPrimitives.ReadUInt32BigEndian(source.Window(layout.ChildrenOffset + ((long)slot * IndexFormat.WordSize), IndexFormat.WordSize));
 
     /// <summary>A node's parts as file offsets (see <see cref="ReadLayout"/>).</summary>
     internal readonly record struct Layout(long PrefixOffset, int PrefixLength, byte First, int ChildCount, long ChildrenOffset, uint ValueCount, long ValuesOffset);
