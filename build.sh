@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Builds the NativeAOT multi-call binary artifacts/bin/modkit and the tool links beside it.
-# NativeAOT needs clang (or gcc) and zlib headers from Debian; they are installed when missing.
+# NativeAOT needs clang (or gcc) and binutils' objcopy; the binary is linked statically with the
+# decompressors' archives (liblzma-dev, libzstd-dev, zlib1g-dev). Missing packages are installed.
+# Extra arguments go to dotnet publish: ./build.sh -p:StaticExecutable=false links them dynamically.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 need=()
 command -v clang >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1 || need+=(clang)
-dpkg -s zlib1g-dev >/dev/null 2>&1 || need+=(zlib1g-dev)
+for package in binutils zlib1g-dev liblzma-dev libzstd-dev; do
+    dpkg -s "$package" >/dev/null 2>&1 || need+=("$package")
+done
 if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ]; then
     echo "build.sh: installing ${need[*]}" >&2
     [ -n "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' 2>/dev/null | head -1)" ] || apt-get update -qq
@@ -16,7 +20,7 @@ fi
 out=artifacts/bin
 mkdir -p "$out"
 dotnet publish src/ModKit.Cli/ModKit.Cli.csproj -c Release -r linux-x64 --nologo -v quiet \
-    -p:DebugType=none -o artifacts/publish >&2
+    -p:DebugType=none -o artifacts/publish "$@" >&2
 install -m 0755 artifacts/publish/ModKit.Cli "$out/modkit"
 for tool in insmod rmmod lsmod modinfo modprobe depmod; do
     ln -sfn modkit "$out/$tool"

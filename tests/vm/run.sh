@@ -57,11 +57,11 @@ if [ -z "$modkit" ]; then
     modkit=$repo/$("$repo/build.sh")
 fi
 
-# Copies a binary and the shared libraries it needs (plus extra dlopen()ed ones) into the initramfs.
-copy_with_libs() { # <root> <file> [extra libraries...]
-    local root=$1 file=$2; shift 2
+# Copies a binary and the shared libraries it needs (none for a static one) into the initramfs.
+copy_with_libs() { # <root> <file>
+    local root=$1 file=$2
     local libs
-    libs=$( { ldd "$file" | awk '/=>/ { print $3 } $1 ~ /^\// { print $1 }'; printf '%s\n' "$@"; } | sort -u)
+    libs=$( { ldd "$file" 2>/dev/null || true; } | awk '/=>/ { print $3 } $1 ~ /^\// { print $1 }' | sort -u)
     for lib in $libs; do
         [ -e "$lib" ] || continue
         mkdir -p "$root$(dirname "$lib")"
@@ -78,7 +78,7 @@ build_initramfs() { # <scenario> <output>
         ln -s busybox "$root/bin/$tool"
     done
     install -m 0755 "$modkit" "$root/usr/bin/modkit"
-    copy_with_libs "$root" "$modkit" /lib/x86_64-linux-gnu/liblzma.so.5 /lib/x86_64-linux-gnu/libzstd.so.1 /lib/x86_64-linux-gnu/libz.so.1
+    copy_with_libs "$root" "$modkit"
     cp /usr/bin/kmod "$root/usr/bin/kmod"
     copy_with_libs "$root" /usr/bin/kmod
     for tool in insmod rmmod lsmod modinfo modprobe depmod; do
