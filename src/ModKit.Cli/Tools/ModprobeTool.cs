@@ -190,8 +190,9 @@ internal sealed class ModprobeTool
         return error >= 0 ? 0 : 1;
     }
 
-    // rmmod_all, insmod_all: every name is tried; the last failure decides.
-    private static int ForEach(IReadOnlyList<string> names, Func<string, int> action)
+    // rmmod_all, insmod_all: every name is tried; the last failure decides. kmod frees each name's
+    // modules before the next; so does this loop.
+    private int ForEach(IReadOnlyList<string> names, Func<string, int> action)
     {
         int error = 0;
         long collectedAt = GC.GetAllocatedBytesForCurrentThread();
@@ -203,9 +204,12 @@ internal sealed class ModprobeTool
                 error = result;
             }
 
+            _modules.ForgetModules();
+
             // A young-generation collection after each 256 KiB lets the next names reuse memory already
             // touched: the GC's first budget is several MiB, and each fresh page costs a page fault
-            // (~14 µs in a small VM). modprobe -a -D of 1000 names: 911 -> 495 page faults, 1 MiB: 625.
+            // (~14 µs in a small VM). Forgetting the modules leaves these collections little to keep.
+            // modprobe -a -D of 1000 names: 1027 page faults without both, 454 with the collections alone, 293.
             long allocated = GC.GetAllocatedBytesForCurrentThread();
             if (allocated - collectedAt > CollectEvery)
             {

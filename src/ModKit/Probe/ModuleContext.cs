@@ -347,6 +347,18 @@ public sealed class ModuleContext : IDisposable
         return false;
     }
 
+    /// <summary>
+    /// Forgets every module looked up so far, as libkmod frees a request's modules once modprobe is done
+    /// with it: later lookups create new ones, and nothing learnt (file, dependencies, options, plan marks)
+    /// carries over. Call it between independent requests, as <c>modprobe -a</c> and <c>-r</c> do between
+    /// names, so a long batch keeps its memory flat.
+    /// </summary>
+    public void ForgetModules()
+    {
+        _pool.Clear();
+        _marked.Clear();
+    }
+
     internal void ResetPlanMarks()
     {
         foreach (var module in _marked)

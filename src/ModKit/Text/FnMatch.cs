@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace ModKit.Text;
@@ -33,10 +34,26 @@ public static class FnMatch
     /// <param name="text">The string to test; UTF-8 encoded before matching.</param>
     /// <returns><see langword="true"/> where glibc's <c>fnmatch(pattern, text, 0)</c> returns 0.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="pattern"/> or <paramref name="text"/> is null.</exception>
+    [SkipLocalsInit]
     public static bool IsMatch(string pattern, string text)
     {
         ArgumentNullException.ThrowIfNull(pattern);
         ArgumentNullException.ThrowIfNull(text);
+
+        // A pattern starting with an ordinary ASCII character matches only a text starting with it (a NUL
+        // would end the text, and a non-ASCII character encodes to bytes >= 0x80): most pairs end here.
+        if (pattern.Length > 0 && IsOrdinaryAscii(pattern[0]) && (text.Length == 0 || text[0] != pattern[0]))
+        {
+            return false;
+        }
+
+        // Most patterns (softdep lines, install and remove commands, many aliases) are plain names: for them
+        // fnmatch compares bytes.
+        if (IsPlain(pattern) && IsPlain(text))
+        {
+            return string.Equals(pattern, text, StringComparison.Ordinal);
+        }
+
         int patternLength = Encoding.UTF8.GetMaxByteCount(pattern.Length);
         int textLength = Encoding.UTF8.GetMaxByteCount(text.Length);
         if (patternLength + textLength > 1024)
@@ -485,5 +502,22 @@ public static class FnMatch
                 _ => false,
             };
         }
+    }
+
+    private static bool IsOrdinaryAscii(char c) => c is > '\0' and < (char)0x80 and not ('*' or '?' or '[' or '\\');
+
+    // A string fnmatch takes literally, byte for byte: no special character, no NUL (the end of a C string)
+    // and no UTF-16 surrogate (a lone one encodes as U+FFFD, like that character itself).
+    private static bool IsPlain(string value)
+    {
+        foreach (char c in value)
+        {
+            if (c is '*' or '?' or '[' or '\\' or '\0' || char.IsSurrogate(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

@@ -113,6 +113,20 @@ public sealed class ModprobeFakeKernelTests : IDisposable
     }
 
     [Fact]
+    public void AllForgetsEachNamesModulesBeforeTheNext()
+    {
+        // kmod frees a name's modules before the next name: a file named like a module met earlier is new.
+        string other = Path.Combine(_temp.Path, "other");
+        Directory.CreateDirectory(other);
+        TestModules.Write(other, "mid.ko", "mid");
+        var result = Modprobe("-a", "-D", "top", other + "/mid.ko");
+
+        string kernel = _moduleDirectory + "/kernel";
+        Assert.Equal((0, $"insmod {kernel}/base.ko \ninsmod {kernel}/mid.ko \ninsmod {kernel}/top.ko \ninsmod {kernel}/base.ko \ninsmod {other}/mid.ko \n", ""),
+            Triple(result));
+    }
+
+    [Fact]
     public void InstallCommandsRunWithExpandedOptionsAndTheModuleInTheEnvironment()
     {
         Config("install solo /bin/echo loading $CMDLINE_OPTS; true\noptions solo a=1\n");

@@ -111,6 +111,49 @@ public class FnMatchTests(GlibcFnMatch glibc) : IClassFixture<GlibcFnMatch>
     }
 
     [Fact]
+    public void StringOverloadAgreesWithGlibcOnTheirUtf8()
+    {
+        // Plain names take a shortcut (first character, then ordinal equality); NUL, surrogates and non-ASCII
+        // characters must still give what fnmatch gives on the UTF-8 bytes a C program would receive.
+        string[] pieces = ["a", "b", "snd", "_", "-", "*", "?", "[a-c]", "\\", "\0", "é", "\uFFFD", "\uD800", "\uDC00", "😀", ":"];
+        var random = new Random(20261126);
+        var strings = new List<(string Pattern, string Text)>();
+        for (int n = 0; n < 20000; n++)
+        {
+            string pattern = RandomString(random, pieces);
+            string text = random.Next(3) == 0 ? pattern.Replace("*", "", StringComparison.Ordinal) : RandomString(random, pieces);
+            strings.Add((pattern, text));
+        }
+
+        bool[] expected = glibc.Match(strings.ConvertAll(p => (CString(p.Pattern), CString(p.Text))));
+        var failures = new List<string>();
+        for (int i = 0; i < strings.Count; i++)
+        {
+            if (FnMatch.IsMatch(strings[i].Pattern, strings[i].Text) != expected[i])
+                failures.Add($"\"{strings[i].Pattern}\" / \"{strings[i].Text}\": glibc {expected[i]}");
+        }
+
+        Assert.True(failures.Count == 0, $"{failures.Count} differ:\n" + string.Join("\n", failures.Take(40)));
+    }
+
+    // The UTF-8 bytes up to the first NUL: what a C program sees (the harness reads NUL-terminated strings).
+    private static byte[] CString(string value)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(value);
+        int nul = Array.IndexOf(bytes, (byte)0);
+        return nul < 0 ? bytes : bytes[..nul];
+    }
+
+    private static string RandomString(Random random, string[] pieces)
+    {
+        var text = new StringBuilder();
+        int length = random.Next(0, 5);
+        for (int i = 0; i < length; i++)
+            text.Append(pieces[random.Next(pieces.Length)]);
+        return text.ToString();
+    }
+
+    [Fact]
     public void StopsAtNul()
     {
         Assert.True(FnMatch.IsMatch("ab\0cd"u8, "ab"u8));
