@@ -5,7 +5,8 @@
 #   bench/modprobe.sh [--runs N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=30
+runs=20
+rounds=6
 [ "${1:-}" = "--runs" ] && runs=$2
 
 . bench/lib.sh
