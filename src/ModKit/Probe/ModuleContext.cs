@@ -12,7 +12,8 @@ namespace ModKit.Probe;
 /// configuration and a kernel. Resolves names and aliases in kmod's order, configuration included
 /// (<c>kmod_module_new_from_lookup</c>), and answers the questions a load or removal plan asks of a
 /// module: its file, dependencies, options, install and remove commands, softdeps and state. Modules are
-/// kept in a pool, so every lookup of the same name (and alias) gives the same <see cref="ProbeModule"/>.
+/// kept in a pool, so every lookup of the same name (and alias) gives the same <see cref="ProbeModule"/>
+/// until <see cref="ForgetModules"/> empties it.
 /// </summary>
 public sealed class ModuleContext : IDisposable
 {

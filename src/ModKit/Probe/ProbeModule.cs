@@ -4,7 +4,7 @@ namespace ModKit.Probe;
 /// A module as modprobe sees it (libkmod's <c>kmod_module</c>): its name, the alias it was reached
 /// through, and what is learnt about it on demand — file, dependencies, options, install and remove
 /// commands. Instances are shared through their <see cref="ModuleContext"/>: the same name (and alias)
-/// always gives the same object, so a module reached twice in one plan is one module.
+/// gives the same object until <see cref="ModuleContext.ForgetModules"/>, so a module reached twice in one plan is one module.
 /// </summary>
 public sealed class ProbeModule
 {
