@@ -45,7 +45,7 @@ internal static class Multicall
         if (args.Count == 0)
         {
             new ToolLog(name, context.Stderr).Raw("missing command\n");
-            output.Write(Usage(name));
+            output.Write(Usage(name, context.Profile));
             return 1;
         }
 
@@ -53,10 +53,10 @@ internal static class Multicall
         switch (command)
         {
             case "-h" or "--help" or "help":
-                output.Write(Usage(name));
+                output.Write(Usage(name, context.Profile));
                 return 0;
             case "-V" or "--version":
-                output.Write($"modkit version {ToolVersion.ModKitVersion}\n").Write(ToolVersion.Text);
+                output.Write($"modkit version {ToolVersion.ModKitVersion}\n").Write(ToolVersion.Text(context.Profile));
                 return 0;
         }
 
@@ -67,12 +67,12 @@ internal static class Multicall
         }
 
         new ToolLog(name, context.Stderr).Raw($"{name}: ERROR: invalid command '{command}'\n");
-        output.Write(Usage(name));
+        output.Write(Usage(name, context.Profile));
         return 1;
     }
 
-    private static string Usage(string name) =>
-        $"modkit - the Linux kernel module tools, compatible with kmod {ToolVersion.KmodVersion}\n" +
+    private static string Usage(string name, KmodProfile profile) =>
+        $"modkit - the Linux kernel module tools, compatible with kmod {profile.Version}\n" +
         "Usage:\n" +
         $"\t{name} [options] <tool> [tool options]\n" +
         "\tor invoke the binary through a link named after the tool (modinfo, ...)\n" +

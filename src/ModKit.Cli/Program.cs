@@ -11,6 +11,21 @@ internal static class Program
         var stdout = new StandardStream(1);
         var stderr = new StandardStream(2);
         var kernel = new ModKit.Kernel.LinuxKernel();
+
+        // MODKIT_KMOD=30|34 chooses the kmod release to behave as, over the build's default.
+        var profile = KmodProfile.BuildDefault;
+        if (Environment.GetEnvironmentVariable("MODKIT_KMOD") is { Length: > 0 } chosen)
+        {
+            if (KmodProfile.FromName(chosen) is not { } named)
+            {
+                new ToolLog(ModKit.Modules.ModuleName.BaseName(InvocationName()), stderr)
+                    .Raw($"modkit: MODKIT_KMOD='{chosen}' names no kmod release: use 30 or 34\n");
+                return 1;
+            }
+
+            profile = named;
+        }
+
         var context = new ToolContext
         {
             Stdout = stdout,
@@ -19,6 +34,7 @@ internal static class Program
             EnvironmentSource = () => ModKit.Probe.ShellCommand.CurrentEnvironment(),
             EnvironmentVariableSource = Environment.GetEnvironmentVariable,
             Kernel = kernel,
+            Profile = profile,
             Syslog = SyslogWriter.For,
             KernelRelease = () => kernel.Release,
             Shell = ModKit.Probe.ShellCommand.Run,

@@ -65,6 +65,9 @@ internal sealed class ToolContext
     /// </summary>
     public Func<string, IReadOnlyDictionary<string, string>, int> Shell { get; init; } = (_, _) => -1;
 
+    /// <summary>The kmod release the tools behave as (the build's default unless <c>MODKIT_KMOD</c> chose another).</summary>
+    public KmodProfile Profile { get; init; } = KmodProfile.BuildDefault;
+
     /// <summary>The running kernel's release (<c>uname -r</c>).</summary>
     public required Func<string> KernelRelease { get; init; }
 

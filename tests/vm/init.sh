@@ -2,6 +2,8 @@
 # The initramfs's /init: mounts the kernel file systems, runs /scenario.sh with helpers, powers off.
 # Output between the markers is what tests/vm/run.sh reports.
 export PATH=/bin:/sbin:/usr/bin
+# Debian 12's kernel runs beside kmod 30: modkit behaves as that release.
+export MODKIT_KMOD=${MODKIT_KMOD:-30}
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null

@@ -80,7 +80,7 @@ internal sealed class DepmodTool
                     _out.Write(DepmodOptions.Help(_log.Program));
                     return 0;
                 case 'V':
-                    _out.Write(ToolVersion.Text);
+                    _out.Write(ToolVersion.Text(_context.Profile));
                     return 0;
                 default:
                     return 1;
@@ -144,7 +144,7 @@ internal sealed class DepmodTool
 
         var configuration = modulePaths.Count > 0
             ? new DepmodConfiguration()
-            : DepmodConfiguration.Load(configPaths.Count > 0 ? configPaths : DepmodConfiguration.DefaultPaths.Select(_context.UnderRoot), version, Log);
+            : DepmodConfiguration.Load(configPaths.Count > 0 ? configPaths : _context.Profile.DepmodConfigDirectories.Select(_context.UnderRoot), version, Log);
 
         var settings = new DepmodSettings(directory)
         {
@@ -190,7 +190,7 @@ internal sealed class DepmodTool
 
     private int Show(DepmodResult result)
     {
-        foreach (var file in result.GetOutputs(includeIndexes: false))
+        foreach (var file in result.GetOutputs(_context.Profile, includeIndexes: false))
             _out.Write(file.Contents);
         return 0;
     }
@@ -210,7 +210,7 @@ internal sealed class DepmodTool
             Fatal($"could not create directory {target}: {Errno.DescribeFileError(e)}");
         }
 
-        foreach (var file in result.GetOutputs())
+        foreach (var file in result.GetOutputs(_context.Profile))
         {
             if (!AtomicFile.TryWrite(target, file.Name, file.Contents, out string? error))
             {

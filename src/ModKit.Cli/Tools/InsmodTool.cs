@@ -37,7 +37,7 @@ internal static class InsmodTool
                 case 'V':
                     using (var output = new ToolOutput(context.Stdout))
                     {
-                        output.Write(ToolVersion.Text);
+                        output.Write(ToolVersion.Text(context.Profile));
                     }
 
                     return 0;

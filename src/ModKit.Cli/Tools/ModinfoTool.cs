@@ -56,7 +56,7 @@ internal sealed class ModinfoTool
                     _out.Write(ModinfoOptions.Help(_log.Program));
                     return 0;
                 case 'V':
-                    _out.Write(ToolVersion.Text);
+                    _out.Write(ToolVersion.Text(_context.Profile));
                     return 0;
                 default:
                     return 1;

@@ -117,7 +117,7 @@ internal sealed class ModprobeTool
                 case 'q': AppendChildOption("-q"); _verbose = 0; break;
                 case 'v': AppendChildOption("-v"); _verbose++; break;
                 case 'V':
-                    _output.Write(ToolVersion.Text);
+                    _output.Write(ToolVersion.Text(_context.Profile));
                     return 0;
                 case 'h':
                     _output.Write(ModprobeOptions.Help(_log.Program));
@@ -151,6 +151,7 @@ internal sealed class ModprobeTool
         var config = new ModprobeConfigLoader
         {
             RootDirectory = _context.Root,
+            Profile = _context.Profile,
             ConfigPaths = configPaths.Count > 0 ? configPaths : null,
             ModuleDirectory = _dirname,
             KernelCommandLine = commandLineOfKernel.Succeeded ? commandLineOfKernel.Value : string.Empty,

@@ -33,7 +33,7 @@ internal static class RmmodTool
                 case 'V':
                     using (var output = new ToolOutput(context.Stdout))
                     {
-                        output.Write(ToolVersion.Text);
+                        output.Write(ToolVersion.Text(context.Profile));
                     }
 
                     return 0;

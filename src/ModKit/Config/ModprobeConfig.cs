@@ -44,7 +44,7 @@ public sealed class ModprobeConfig
     public IReadOnlyList<SoftDependency> SoftDependencies => SoftDependencyList;
 
     /// <summary>
-    /// The <c>weakdep</c> lines; always empty unless <see cref="ModprobeConfigLoader.ParseWeakDependencies"/>
+    /// The <c>weakdep</c> lines; always empty unless <see cref="KmodProfile.ParsesWeakDependencies"/>
     /// is set (kmod 30 rejects the directive as a bad line).
     /// </summary>
     public IReadOnlyList<WeakDependency> WeakDependencies => WeakDependencyList;

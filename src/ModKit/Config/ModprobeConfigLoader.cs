@@ -16,10 +16,10 @@ public sealed class ModprobeConfigLoader
     public const int MaxFileLength = 64 << 20;
 
     /// <summary>
-    /// kmod 30's default search list, highest precedence first (<c>libkmod.c: default_config_paths</c>).
+    /// The kmod release whose rules apply: its default folders (<see cref="KmodProfile.ModprobeConfigDirectories"/>),
+    /// whether <c>*.alias</c> files and <c>weakdep</c> lines are read.
     /// </summary>
-    public static IReadOnlyList<string> DefaultPaths { get; } =
-        ["/etc/modprobe.d", "/run/modprobe.d", "/usr/local/lib/modprobe.d", "/lib/modprobe.d"];
+    public KmodProfile Profile { get; init; } = KmodProfile.BuildDefault;
 
     /// <summary>The folder the default paths and <c>/proc/cmdline</c> are looked up under; <c>/</c> by default.</summary>
     public string RootDirectory { get; init; } = "/";
@@ -42,9 +42,6 @@ public sealed class ModprobeConfigLoader
     /// </summary>
     public string? KernelCommandLine { get; init; }
 
-    /// <summary>Accept <c>weakdep</c> lines (kmod 33); kmod 30 reports them as bad lines.</summary>
-    public bool ParseWeakDependencies { get; init; }
-
     /// <summary>Called for each error as it is found, in addition to <see cref="ModprobeConfig.Diagnostics"/>.</summary>
     public Action<ConfigDiagnostic>? OnDiagnostic { get; init; }
 
@@ -62,7 +59,7 @@ public sealed class ModprobeConfigLoader
             files.TryAdd("modules.softdep", Path.Combine(ModuleDirectory, "modules.softdep"));
         }
 
-        foreach (string path in ConfigPaths ?? DefaultPaths.Select(Rooted).ToList())
+        foreach (string path in ConfigPaths ?? Profile.ModprobeConfigDirectories.Select(Rooted).ToList())
         {
             ListFiles(path, files, config);
         }
@@ -70,7 +67,7 @@ public sealed class ModprobeConfigLoader
         // conf_files_insert_sorted: strcmp order of the base names.
         var sorted = new List<KeyValuePair<string, string>>(files);
         sorted.Sort(static (x, y) => CompareUtf8(x.Key, y.Key));
-        var parser = new ModprobeConfigParser(config, ParseWeakDependencies, OnDiagnostic);
+        var parser = new ModprobeConfigParser(config, Profile.ParsesWeakDependencies, OnDiagnostic);
         foreach (var (_, file) in sorted)
         {
             // kmod opens each file and parses what it can read; one it cannot open is skipped silently.
@@ -123,7 +120,8 @@ public sealed class ModprobeConfigLoader
         foreach (var (name, type) in entries)
         {
             // conf_files_filter_out: no hidden files, only *.conf (and, up to kmod 32, *.alias).
-            if (name.StartsWith('.') || name.Length < 6 || !(name.EndsWith(".conf", StringComparison.Ordinal) || name.EndsWith(".alias", StringComparison.Ordinal)))
+            if (name.StartsWith('.') || name.Length < 6 ||
+                !(name.EndsWith(".conf", StringComparison.Ordinal) || (Profile.ReadsAliasConfigFiles && name.EndsWith(".alias", StringComparison.Ordinal))))
             {
                 continue;
             }

@@ -5,15 +5,12 @@ namespace ModKit.Depmod;
 
 public sealed partial class DepmodConfiguration
 {
-    /// <summary>The directories depmod reads its configuration from, first match of a file name wins (kmod 30).</summary>
-    public static IReadOnlyList<string> DefaultPaths { get; } = ["/etc/depmod.d", "/run/depmod.d", "/usr/local/lib/depmod.d", "/lib/depmod.d"];
-
     /// <summary>
     /// Reads depmod.d configuration as kmod's <c>cfg_load</c> does: the <c>.conf</c> files of the given
     /// directories (and the given plain files), merged by file name — the first directory holding a name wins —
     /// and parsed in name order.
     /// </summary>
-    /// <param name="paths">Directories or files, e.g. <see cref="DefaultPaths"/> or the <c>-C</c> arguments.</param>
+    /// <param name="paths">Directories or files, e.g. <see cref="KmodProfile.DepmodConfigDirectories"/> or the <c>-C</c> arguments.</param>
     /// <param name="kernelVersion">The kernel release <c>override</c> and <c>external</c> lines are matched against.</param>
     /// <param name="log">Receives kmod's messages (bad lines, skipped files).</param>
     /// <returns>The configuration.</returns>

@@ -15,25 +15,28 @@ public sealed partial class DepmodResult
     /// modules.alias, modules.alias.bin, modules.softdep, modules.weakdep (kmod ≥ 33), modules.symbols,
     /// modules.symbols.bin, modules.builtin.bin, modules.builtin.alias.bin, modules.devname.
     /// </summary>
+    /// <param name="profile">The kmod release whose files to write: whether modules.weakdep is one of them
+    /// (<see cref="KmodProfile.WritesWeakDependencies"/>) and how the indexes' nodes are placed (<see cref="KmodProfile.IndexLayout"/>).</param>
     /// <param name="includeIndexes">Whether to produce the binary indexes (<c>depmod -n</c> does not).</param>
-    /// <param name="includeWeakDependencies">Whether to produce modules.weakdep, which kmod 30 does not write.</param>
     /// <returns>The files, produced lazily one at a time.</returns>
     /// <exception cref="InvalidOperationException">The modules have dependency cycles (<see cref="ModulesInCycles"/>).</exception>
     /// <exception cref="IndexCharacterException">A key or value of an index is not 7-bit ASCII (raised during enumeration).</exception>
-    public IEnumerable<DepmodOutput> GetOutputs(bool includeIndexes = true, bool includeWeakDependencies = true)
+    public IEnumerable<DepmodOutput> GetOutputs(KmodProfile profile, bool includeIndexes = true)
     {
+        ArgumentNullException.ThrowIfNull(profile);
+        var layout = profile.IndexLayout;
         if (ModulesInCycles.Count > 0)
             throw new InvalidOperationException("The modules have dependency cycles; depmod writes nothing.");
 
         var dependencyLines = Modules.Select(DependencyLine).ToArray();
         yield return Text("modules.dep", dependencyLines.Select(line => line + "\n"));
         if (includeIndexes)
-            yield return Index("modules.dep.bin", DependencyIndex(dependencyLines));
+            yield return Index("modules.dep.bin", DependencyIndex(dependencyLines), layout);
         yield return AliasText();
         if (includeIndexes)
-            yield return Index("modules.alias.bin", AliasIndex());
+            yield return Index("modules.alias.bin", AliasIndex(), layout);
         yield return InfoText("modules.softdep", "# Soft dependencies extracted from modules themselves.\n", "softdep"u8.ToArray(), "softdep");
-        if (includeWeakDependencies)
+        if (profile.WritesWeakDependencies)
             yield return InfoText("modules.weakdep", "# Weak dependencies extracted from modules themselves.\n", "weakdep"u8.ToArray(), "weakdep");
         var ownedSymbols = _symbols.Values.Where(s => s.Owner is not null).ToList();
         var hashOrder = KmodHashOrder.Comparer(KmodHashOrder.SymbolBuckets);
@@ -42,9 +45,9 @@ public sealed partial class DepmodResult
             ownedSymbols.Select(s => $"alias symbol:{s.Name} {s.Owner!.Name}\n").Prepend("# Aliases for symbols, used by symbol_request().\n"));
         if (includeIndexes)
         {
-            yield return Index("modules.symbols.bin", SymbolIndex(ownedSymbols));
-            yield return BuiltinIndex();
-            yield return BuiltinAliasIndex();
+            yield return Index("modules.symbols.bin", SymbolIndex(ownedSymbols), layout);
+            yield return BuiltinIndex(layout);
+            yield return BuiltinAliasIndex(layout);
         }
 
         yield return DeviceNames();
@@ -166,7 +169,7 @@ public sealed partial class DepmodResult
     }
 
     /// <summary>modules.builtin.bin from modules.builtin (kmod <c>output_builtin_bin</c>); empty when the list is missing.</summary>
-    private DepmodOutput BuiltinIndex()
+    private DepmodOutput BuiltinIndex(IndexLayout layout)
     {
         const string Name = "modules.builtin.bin";
         if (!TryReadInput(BuiltinFileName, out byte[] contents))
@@ -184,14 +187,14 @@ public sealed partial class DepmodResult
             index.Add(ModuleName.FromPath(line) ?? string.Empty, string.Empty, 0);
         }
 
-        return Index(Name, index);
+        return Index(Name, index, layout);
     }
 
     /// <summary>
     /// modules.builtin.alias.bin from the <c>&lt;module&gt;.alias=&lt;value&gt;</c> records of modules.builtin.modinfo
     /// (kmod <c>output_builtin_alias_bin</c>); empty when the file is missing.
     /// </summary>
-    private DepmodOutput BuiltinAliasIndex()
+    private DepmodOutput BuiltinAliasIndex(IndexLayout layout)
     {
         const string Name = "modules.builtin.alias.bin";
         if (!TryReadInput(BuiltinModInfo.FileName, out byte[] contents))
@@ -223,7 +226,7 @@ public sealed partial class DepmodResult
             index.Add(Encoding.Latin1.GetBytes(alias), module, 0);
         }
 
-        return Index(Name, index);
+        return Index(Name, index, layout);
     }
 
     /// <summary>
@@ -352,7 +355,7 @@ public sealed partial class DepmodResult
         return new DepmodOutput(name, text.ToArray(), false);
     }
 
-    private static DepmodOutput Index(string name, IndexWriter index) => new(name, index.ToArray(IndexLayout.PostOrder), true);
+    private static DepmodOutput Index(string name, IndexWriter index, IndexLayout layout) => new(name, index.ToArray(layout), true);
 
     private IndexWriter NewIndex() => new() { AllowNonAsciiOutsideChildTables = _settings.AllowNonAsciiOutsideChildTables };
 

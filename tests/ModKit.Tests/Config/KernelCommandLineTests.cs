@@ -10,7 +10,7 @@ namespace ModKit.Tests.Config;
 public sealed class KernelCommandLineTests
 {
     private static string Format(string commandLine) =>
-        ModprobeConfigFormatter.Format(new ModprobeConfigLoader { ConfigPaths = [], KernelCommandLine = commandLine }.Load());
+        ModprobeConfigFormatter.Format(new ModprobeConfigLoader { Profile = KmodProfile.Kmod30, ConfigPaths = [], KernelCommandLine = commandLine }.Load());
 
     [Theory]
     [InlineData("psmouse.foo psmouse.bar=1", "options psmouse foo\noptions psmouse bar=1\n")]
@@ -25,7 +25,7 @@ public sealed class KernelCommandLineTests
     [Fact]
     public void BadModuleNameIsReported()
     {
-        var config = new ModprobeConfigLoader { ConfigPaths = [], KernelCommandLine = "a]b.c=1" }.Load();
+        var config = new ModprobeConfigLoader { Profile = KmodProfile.Kmod30, ConfigPaths = [], KernelCommandLine = "a]b.c=1" }.Load();
         Assert.Empty(config.Options);
         var diagnostic = Assert.Single(config.Diagnostics);
         Assert.Equal("libkmod: ERROR: kcmdline_parse_result: Ignoring bad option on kernel command line while parsing module name: 'a]b'", diagnostic.Text);

@@ -101,6 +101,7 @@ public sealed class ModprobeConfigDifferentialTests : IDisposable
         var reported = new List<ConfigDiagnostic>();
         var config = new ModprobeConfigLoader
         {
+            Profile = KmodProfile.Kmod30,
             ConfigPaths = [a, b, single, singleShadowed, missing],
             ModuleDirectory = Path.Combine(root, "lib/modules", KernelVersion),
             KernelCommandLine = File.ReadAllText("/proc/cmdline"),
@@ -134,7 +135,7 @@ public sealed class ModprobeConfigDifferentialTests : IDisposable
         string root = Path.Combine(_temp.Path, "root");
 
         var args = new List<string> { "-c" };
-        foreach (string path in ModprobeConfigLoader.DefaultPaths)
+        foreach (string path in KmodProfile.Kmod30.ModprobeConfigDirectories)
         {
             args.AddRange(["-C", root + path]);
         }
@@ -146,7 +147,7 @@ public sealed class ModprobeConfigDifferentialTests : IDisposable
         int end = kmodOut.IndexOf(EndOfConfig, StringComparison.Ordinal);
         Assert.True(end >= 0, kmodOut);
 
-        var config = new ModprobeConfigLoader { RootDirectory = root + "/", KernelCommandLine = File.ReadAllText("/proc/cmdline") }.Load();
+        var config = new ModprobeConfigLoader { Profile = KmodProfile.Kmod30, RootDirectory = root + "/", KernelCommandLine = File.ReadAllText("/proc/cmdline") }.Load();
         Assert.Equal(kmodOut[..end], ModprobeConfigFormatter.Format(config));
         Assert.Equal(kmod.StderrText, string.Concat(config.Diagnostics.Select(d => d.Text + "\n")));
         Assert.Equal(
@@ -159,7 +160,7 @@ public sealed class ModprobeConfigDifferentialTests : IDisposable
     public void ProcCmdlineIsReadUnderTheRoot()
     {
         Write("root/proc/cmdline", "quiet foo-bar.baz=1 modprobe.blacklist=z\n");
-        var config = new ModprobeConfigLoader { RootDirectory = Path.Combine(_temp.Path, "root") }.Load();
+        var config = new ModprobeConfigLoader { Profile = KmodProfile.Kmod30, RootDirectory = Path.Combine(_temp.Path, "root") }.Load();
         Assert.Equal("blacklist z\noptions foo_bar baz=1\n", ModprobeConfigFormatter.Format(config));
     }
 
@@ -173,7 +174,7 @@ public sealed class ModprobeConfigDifferentialTests : IDisposable
         string kmodOut = kmod.StdoutText;
         int end = kmodOut.IndexOf(EndOfConfig, StringComparison.Ordinal);
 
-        var config = new ModprobeConfigLoader { ConfigPaths = [empty] }.Load();
+        var config = new ModprobeConfigLoader { Profile = KmodProfile.Kmod30, ConfigPaths = [empty] }.Load();
         Assert.Equal(kmodOut[..end], ModprobeConfigFormatter.Format(config));
         Assert.Equal(kmod.StderrText, string.Concat(config.Diagnostics.Select(d => d.Text + "\n")));
     }

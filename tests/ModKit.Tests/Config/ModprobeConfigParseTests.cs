@@ -32,7 +32,7 @@ public sealed class ModprobeConfigParseTests
     public void AnEndlessConfigFileIsSkippedNotReadForever()
     {
         // kmod reads -C /dev/zero until memory runs out; ModKit stops at MaxFileLength and skips the file.
-        var config = new ModprobeConfigLoader { ConfigPaths = ["/dev/zero"], KernelCommandLine = "" }.Load();
+        var config = new ModprobeConfigLoader { Profile = KmodProfile.Kmod30, ConfigPaths = ["/dev/zero"], KernelCommandLine = "" }.Load();
         Assert.Empty(config.Files);
         Assert.Empty(config.Diagnostics);
     }

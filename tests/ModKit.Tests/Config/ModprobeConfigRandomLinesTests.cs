@@ -59,6 +59,7 @@ public sealed class ModprobeConfigRandomLinesTests : IDisposable
 
         var config = new ModprobeConfigLoader
         {
+            Profile = KmodProfile.Kmod30,
             ConfigPaths = [file],
             KernelCommandLine = File.ReadAllText("/proc/cmdline"),
         }.Load();

@@ -27,7 +27,7 @@ public sealed class DepmodEngineDifferentialTests(ITestOutputHelper output)
         var messages = new List<string>();
         var clock = Stopwatch.StartNew();
         var result = DepmodEngine.Run(new DepmodSettings(directory) { Log = (level, text) => messages.Add($"{level}: {text}") });
-        var outputs = result.GetOutputs(includeWeakDependencies: false).ToList();
+        var outputs = result.GetOutputs(KmodProfile.Kmod30).ToList();
         output.WriteLine($"{kind}: {result.Modules.Count} modules in {clock.ElapsedMilliseconds} ms");
 
         Assert.Empty(messages);

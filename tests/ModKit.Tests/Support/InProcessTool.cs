@@ -8,7 +8,8 @@ internal static class InProcessTool
 {
     public static ProcessResult Run(string argv0, IReadOnlyList<string> args, string? currentDirectory = null,
         string root = "/", string kernelRelease = "0.0.0-test", IKernel? kernel = null,
-        Func<string, IReadOnlyDictionary<string, string>, int>? shell = null, IReadOnlyDictionary<string, string>? environment = null)
+        Func<string, IReadOnlyDictionary<string, string>, int>? shell = null, IReadOnlyDictionary<string, string>? environment = null,
+        KmodProfile? profile = null)
     {
         var stdout = new MemoryStream();
         var stderr = new MemoryStream();
@@ -24,6 +25,8 @@ internal static class InProcessTool
             KernelRelease = () => kernel?.Release ?? kernelRelease,
             Shell = shell ?? ((_, _) => throw new InvalidOperationException("this test runs no shell commands")),
             Environment = environment ?? new Dictionary<string, string>(),
+            // kmod 30 unless the test asks for another profile: most tests compare with kmod 30.
+            Profile = profile ?? KmodProfile.Kmod30,
         };
         int exit = Multicall.Run(context, argv0, args);
         return new ProcessResult(stdout.ToArray(), stderr.ToArray(), exit);

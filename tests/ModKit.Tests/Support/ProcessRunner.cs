@@ -5,7 +5,8 @@ namespace ModKit.Tests.Support;
 /// <summary>
 /// Runs an external program (kmod, the built binary, cc, readelf, compressors) and captures its output: the one
 /// place the tests start processes. The program runs in the C locale (untranslated messages) with LANGUAGE and
-/// POSIXLY_CORRECT removed, unless <c>environment</c> sets them.
+/// POSIXLY_CORRECT removed, unless <c>environment</c> sets them. ModKit's binary runs as kmod 30
+/// (<c>MODKIT_KMOD=30</c>), the oracle most tests compare with, unless <c>environment</c> names another profile.
 /// </summary>
 internal static class ProcessRunner
 {
@@ -50,6 +51,7 @@ internal static class ProcessRunner
         info.Environment["LC_ALL"] = "C";
         info.Environment.Remove("LANGUAGE");
         info.Environment.Remove("POSIXLY_CORRECT");
+        info.Environment["MODKIT_KMOD"] = "30";
         if (environment is not null)
         {
             foreach (var (k, v) in environment)

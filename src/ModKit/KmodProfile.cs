@@ -1,0 +1,108 @@
+using ModKit.Index;
+
+namespace ModKit;
+
+/// <summary>
+/// Which kmod release ModKit behaves as: Debian 12's kmod 30 or Debian 13's kmod 34.2. Every behaviour
+/// that differs between the two is one named setting here; the library and the tools read the setting,
+/// never a version number. The README lists the differences.
+/// </summary>
+/// <remarks>
+/// A build has a default (<c>./build.sh</c> builds kmod 34.2's, <c>./build.sh -p:KmodCompat=30</c> kmod 30's);
+/// the tools take <c>MODKIT_KMOD=30</c> or <c>MODKIT_KMOD=34</c> from the environment to override it.
+/// </remarks>
+public sealed class KmodProfile
+{
+    private KmodProfile(string name)
+    {
+        Name = name;
+    }
+
+    /// <summary>kmod 30, as Debian 12 ships it.</summary>
+    public static KmodProfile Kmod30 { get; } = new("30")
+    {
+        Version = "30",
+        Features = "+ZSTD +XZ +ZLIB +LIBCRYPTO -EXPERIMENTAL",
+        ModprobeConfigDirectories = ["/etc/modprobe.d", "/run/modprobe.d", "/usr/local/lib/modprobe.d", "/lib/modprobe.d"],
+        DepmodConfigDirectories = ["/etc/depmod.d", "/run/depmod.d", "/usr/local/lib/depmod.d", "/lib/depmod.d"],
+        ReadsAliasConfigFiles = true,
+        ParsesWeakDependencies = false,
+        WritesWeakDependencies = false,
+        IndexLayout = IndexLayout.PostOrder,
+        SyslogWhenStderrClosed = false,
+        CommandLines = KmodCommandLines.Kmod30,
+    };
+
+    /// <summary>kmod 34.2, as Debian 13 ships it.</summary>
+    public static KmodProfile Kmod34 { get; } = new("34")
+    {
+        Version = "34.2",
+        Features = "+ZSTD +XZ +ZLIB +OPENSSL",
+        ModprobeConfigDirectories = ["/etc/modprobe.d", "/run/modprobe.d", "/usr/local/lib/modprobe.d", "/usr/lib/modprobe.d"],
+        DepmodConfigDirectories = ["/etc/depmod.d", "/run/depmod.d", "/usr/local/lib/depmod.d", "/usr/lib/depmod.d"],
+        ReadsAliasConfigFiles = false,
+        ParsesWeakDependencies = true,
+        WritesWeakDependencies = true,
+        IndexLayout = IndexLayout.PreOrder,
+        SyslogWhenStderrClosed = true,
+        CommandLines = KmodCommandLines.Kmod34,
+    };
+
+    /// <summary>
+    /// The profile this build was made for: kmod 34.2 unless built with <c>-p:KmodCompat=30</c>.
+    /// </summary>
+    public static KmodProfile BuildDefault =>
+#if KMOD_COMPAT_30
+        Kmod30;
+#else
+        Kmod34;
+#endif
+
+    /// <summary>The value of <c>MODKIT_KMOD</c> that selects this profile: <c>30</c> or <c>34</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>What <c>-V</c> prints after <c>kmod version </c>.</summary>
+    public required string Version { get; init; }
+
+    /// <summary>
+    /// <c>-V</c>'s feature line: the decompressors and signature support ModKit has, in the release's words
+    /// (<c>+LIBCRYPTO -EXPERIMENTAL</c> in kmod 30, <c>+OPENSSL</c> in 34). Unlike Debian's builds
+    /// (<c>-ZLIB</c>), ModKit reads gzip-compressed modules.
+    /// </summary>
+    public required string Features { get; init; }
+
+    /// <summary>modprobe.d folders, highest precedence first (libkmod's <c>default_config_paths</c>).</summary>
+    public required IReadOnlyList<string> ModprobeConfigDirectories { get; init; }
+
+    /// <summary>depmod.d folders, highest precedence first (depmod's <c>default_cfg_paths</c>).</summary>
+    public required IReadOnlyList<string> DepmodConfigDirectories { get; init; }
+
+    /// <summary>modprobe.d files named <c>*.alias</c> are read besides <c>*.conf</c> (kmod ≤ 32).</summary>
+    public required bool ReadsAliasConfigFiles { get; init; }
+
+    /// <summary><c>weakdep</c> lines of modprobe.d are read (kmod ≥ 33); otherwise they are bad lines.</summary>
+    public required bool ParsesWeakDependencies { get; init; }
+
+    /// <summary>depmod writes <c>modules.weakdep</c> (kmod ≥ 33).</summary>
+    public required bool WritesWeakDependencies { get; init; }
+
+    /// <summary>Where depmod places the nodes of the <c>modules.*.bin</c> tries (pre-order from kmod 34).</summary>
+    public required IndexLayout IndexLayout { get; init; }
+
+    /// <summary>A tool whose standard error is closed logs to syslog instead (kmod ≥ 31).</summary>
+    public required bool SyslogWhenStderrClosed { get; init; }
+
+    /// <summary>The tools' option tables, help texts and command-line messages.</summary>
+    public required KmodCommandLines CommandLines { get; init; }
+
+    /// <summary>The profile named by <c>MODKIT_KMOD</c> (<c>30</c>, <c>34</c> or <c>34.2</c>), or null for any other value.</summary>
+    public static KmodProfile? FromName(string? name) => name switch
+    {
+        "30" => Kmod30,
+        "34" or "34.2" => Kmod34,
+        _ => null,
+    };
+
+    /// <inheritdoc/>
+    public override string ToString() => "kmod " + Version;
+}
