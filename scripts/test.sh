@@ -18,6 +18,10 @@ fi
 
 MODKIT_KERNEL_DIR=$(scripts/fetch-kernel.sh) || { echo "test.sh: fetching the kernel package failed"; echo "0 passed, 1 failed"; exit 1; }
 export MODKIT_KERNEL_DIR
+# Debian 13: kmod 34.2 (run through trixie's loader) and the 6.12 kernel's modules, the 34 profile's oracle and tree.
+scripts/fetch-kmod34.sh >/dev/null || { echo "test.sh: fetching trixie's kmod failed"; echo "0 passed, 1 failed"; exit 1; }
+MODKIT_TRIXIE_KERNEL_DIR=$(scripts/fetch-kernel.sh trixie) || { echo "test.sh: fetching Debian 13's kernel package failed"; echo "0 passed, 1 failed"; exit 1; }
+export MODKIT_TRIXIE_KERNEL_DIR
 MODKIT_BIN=$(./build.sh) || { echo "test.sh: build.sh failed"; echo "0 passed, 1 failed"; exit 1; }
 export MODKIT_BIN=$PWD/$MODKIT_BIN
 

@@ -324,7 +324,7 @@ public sealed class ModprobeDifferentialTests(ITestOutputHelper output)
             Stdout = System.Text.Encoding.UTF8.GetBytes(kmod.StdoutText.Replace(" -ZLIB ", " +ZLIB ", StringComparison.Ordinal)),
             Stderr = System.Text.Encoding.UTF8.GetBytes(kmod.StderrText.Replace("possibilities: '--show-depends'", "possibilities: '--show-alias' '--show-depends'", StringComparison.Ordinal)),
         };
-        var actual = ModprobeComparison.RunModKit(c);
+        var actual = comparison.RunModKit(c);
         if (args.StartsWith("--show-al", StringComparison.Ordinal))
         {
             // kmod 30 does not know the option; ModKit takes it as -R.
@@ -352,7 +352,7 @@ public sealed class ModprobeDifferentialTests(ITestOutputHelper output)
         string module = lookup.StdoutText.Trim();
         string file = Tree.ModuleFiles("plain").Single(f => Path.GetFileName(f).Replace('-', '_') == module + ".ko");
         var kmod = new ModprobeComparison(output).RunKmod(new ModprobeCase([.. BaseOptions(), option, file]));
-        var modkit = ModprobeComparison.RunModKit(new ModprobeCase([.. BaseOptions(), option, name]));
+        var modkit = new ModprobeComparison(output).RunModKit(new ModprobeCase([.. BaseOptions(), option, name]));
         Assert.Equal((kmod.ExitCode, kmod.StdoutText), (modkit.ExitCode, modkit.StdoutText));
     }
 

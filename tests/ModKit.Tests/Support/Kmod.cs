@@ -20,7 +20,7 @@ internal static partial class Kmod
     // ("libkmod: ERROR ../libkmod/libkmod-config.c:712 kmod_config_parse: ..." before a tool routes
     // them, "modprobe: ERROR: ../libkmod/libkmod-module.c:1047 command_do() ..." after); ModKit prints
     // the release form. This is the one difference the tests normalise (kmod-behavior.md §1.0).
-    private static byte[] NormalizeLibkmodLocation(byte[] stderr)
+    internal static byte[] NormalizeLibkmodLocation(byte[] stderr)
     {
         string text = Encoding.UTF8.GetString(stderr);
         if (!text.Contains("../libkmod/", StringComparison.Ordinal))

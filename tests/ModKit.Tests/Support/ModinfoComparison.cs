@@ -7,8 +7,10 @@ namespace ModKit.Tests.Support;
 /// and exit status byte for byte. Arguments go in batches (one process per batch); a batch that
 /// differs is compared again argument by argument to count and report what differs.
 /// </summary>
-internal sealed class ModinfoComparison(ITestOutputHelper output, string? workingDirectory = null)
+internal sealed class ModinfoComparison(ITestOutputHelper output, string? workingDirectory = null, KmodOracle? oracle = null)
 {
+    private readonly KmodOracle _oracle = oracle ?? KmodOracle.Kmod30;
+
     public int BatchSize { get; init; } = 500;
 
     /// <summary>Arguments for which kmod itself died of a signal (so there is nothing to match).</summary>
@@ -34,7 +36,7 @@ internal sealed class ModinfoComparison(ITestOutputHelper output, string? workin
                         // Debian's kmod 30 keeps assertions on and aborts on some broken files: there
                         // is nothing to match, but ModKit must still fail cleanly.
                         KmodCrashes.Add(argument);
-                        var alone = InProcessTool.Run("modinfo", options.Append(argument).ToList(), workingDirectory);
+                        var alone = InProcessTool.Run("modinfo", options.Append(argument).ToList(), workingDirectory, profile: _oracle.Profile);
                         if (alone.ExitCode == 1 && alone.StderrText.StartsWith("modinfo: ERROR: ", StringComparison.Ordinal))
                         {
                             continue;
@@ -57,8 +59,8 @@ internal sealed class ModinfoComparison(ITestOutputHelper output, string? workin
 
     private bool Same(List<string> args, out string why, out bool kmodCrashed)
     {
-        var expected = Kmod.Run("modinfo", args, workingDirectory);
-        var actual = InProcessTool.Run("modinfo", args, workingDirectory);
+        var expected = _oracle.Run("modinfo", args, workingDirectory);
+        var actual = InProcessTool.Run("modinfo", args, workingDirectory, profile: _oracle.Profile);
         kmodCrashed = expected.ExitCode > 128;
         why = actual.SameAs(expected) ? string.Empty : actual.DescribeDifference(expected);
         return why.Length == 0;

@@ -13,24 +13,25 @@ internal sealed record ModprobeCase(IReadOnlyList<string> Args, IReadOnlyDiction
 }
 
 /// <summary>
-/// Runs kmod 30's modprobe and ModKit's built binary (both with argv[0] = "modprobe") on the same
+/// Runs kmod's modprobe (kmod 30 unless another oracle is given) and ModKit's built binary in the oracle's
+/// profile (both with argv[0] = "modprobe") on the same
 /// arguments and compares stdout, stderr and exit status byte for byte. Cases run two at a time (the
 /// machine has two cores); many lookup keys go through one process with <c>-a</c>, and a batch that
 /// differs is compared again key by key to count and report what differs.
 /// </summary>
-internal sealed partial class ModprobeComparison(ITestOutputHelper output)
+internal sealed partial class ModprobeComparison(ITestOutputHelper output, KmodOracle? oracle = null)
 {
+    private readonly KmodOracle _oracle = oracle ?? KmodOracle.Kmod30;
+
     private const int Parallelism = 2;
 
     private int _reported;
 
-    private static string ModKitBinary => Path.Combine(BuiltBinary.Directory, "modprobe");
-
     public ProcessResult RunKmod(ModprobeCase c) =>
-        WithoutDebugBuildNoise(Kmod.Run("modprobe", c.Args, environment: Dictionary(c.Environment)));
+        WithoutDebugBuildNoise(_oracle.Run("modprobe", c.Args, environment: Dictionary(c.Environment)));
 
-    public static ProcessResult RunModKit(ModprobeCase c) =>
-        ProcessRunner.Run(ModKitBinary, c.Args, argv0: "modprobe", environment: Dictionary(c.Environment));
+    public ProcessResult RunModKit(ModprobeCase c) =>
+        _oracle.RunModKit("modprobe", c.Args, environment: Dictionary(c.Environment));
 
     /// <summary>The cases whose results differ; the first few are written to the test output.</summary>
     public List<ModprobeCase> Differences(IEnumerable<ModprobeCase> cases)
