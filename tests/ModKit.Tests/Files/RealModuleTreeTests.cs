@@ -1,4 +1,5 @@
 using ModKit.Files;
+using ModKit.Tests.Support;
 
 namespace ModKit.Tests.Files;
 
@@ -8,7 +9,6 @@ namespace ModKit.Tests.Files;
 /// </summary>
 public class RealModuleTreeTests
 {
-    private const string Release = "6.1.0-56-amd64";
     private const int SampleSize = 100;
 
     [Theory]
@@ -16,15 +16,14 @@ public class RealModuleTreeTests
     [InlineData("zst", ".ko.zst", ModuleCompression.Zstd)]
     public void SampleMatchesThePlainModules(string tree, string extension, ModuleCompression expected)
     {
-        string cache = Environment.GetEnvironmentVariable("MODKIT_CACHE")
-            ?? Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME")
-                ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "modkit");
-        string root = Path.Combine(cache, Release);
+        // Debian 12's current kernel package, whatever its release (scripts/fetch-kernel.sh).
+        var kernelTree = KernelTree.Instance;
+        string root = kernelTree.CacheDirectory;
         Assert.True(File.Exists(Path.Combine(root, tree + ".done")) && File.Exists(Path.Combine(root, "plain.done")),
             $"the module trees are missing under {root}: run scripts/fetch-kernel.sh");
 
-        string plainDirectory = Path.Combine(root, "plain", "lib", "modules", Release);
-        string compressedDirectory = Path.Combine(root, tree, "lib", "modules", Release);
+        string plainDirectory = kernelTree.ModuleDirectory("plain");
+        string compressedDirectory = kernelTree.ModuleDirectory(tree);
         string[] all = Directory.GetFiles(compressedDirectory, "*" + extension, SearchOption.AllDirectories);
         Array.Sort(all, StringComparer.Ordinal);
         Assert.True(all.Length >= SampleSize, $"only {all.Length} modules in {compressedDirectory}");
