@@ -72,10 +72,10 @@ COMPARE_STATE='modules_state; cat /sys/module/hello/parameters/who 2>/dev/null; 
 COMPARE_RESET="/kmod/bin/rmmod hello 2>/dev/null"
 compare insmod /modules/hello.ko.xz who=XZ
 check "hello.ko.xz: finit_module with MODULE_INIT_COMPRESSED_FILE" compressed_path
-# With -f the ignore flags join it (0x6); without, the kernel refuses the version magic (ENOEXEC).
+# With -f both ignore flags join it (0x1|0x2|0x4); without, the kernel refuses the version magic (ENOEXEC).
 compare insmod -f /modules/hello-badmagic.ko.xz
-check "hello-badmagic.ko.xz -f: finit_module with flags 0x6" \
-    sh -c "grep -q 'finit_module(flags: 0x6) = 0$' /tmp/m.state && grep -q 'finit_module(flags: 0x6) = 0$' /tmp/k.state"
+check "hello-badmagic.ko.xz -f: finit_module with flags 0x7" \
+    sh -c "grep -q 'finit_module(flags: 0x7) = 0$' /tmp/m.state && grep -q 'finit_module(flags: 0x7) = 0$' /tmp/k.state"
 COMPARE_RESET=":"
 compare insmod /modules/hello-badmagic.ko.xz
 check "hello-badmagic.ko.xz: refused after the kernel's decompression (ENOEXEC)" \
@@ -99,6 +99,7 @@ check "modkit: exit 0 and hello live with who=CRC64" test "$mrc.$(cat /sys/modul
 check "modkit: finit_module with 0x4 refused (EINVAL), then init_module" \
     test "$(sed 's/^[^ ]* //' /tmp/crc64.m | sed 's/len: 0x[0-9a-f]*/len/' | tr '\n' ';')" = "finit_module(flags: 0x4) = -22;init_module(len) = 0;"
 /kmod/bin/rmmod hello
+dmesg -c >/dev/null
 run kmod insmod /modules/hello-crc64.ko.xz who=CRC64
 krc=$?
 syscalls > /tmp/crc64.k
@@ -107,9 +108,22 @@ dmesg -c | sed 's/^\[[ 0-9.]*\] //; s/^/  kernel| /'
 check "kmod $KMOD_VERSION: exit 1, hello not loaded" test "$krc" = 1 -a ! -e /sys/module/hello
 check "kmod $KMOD_VERSION: one finit_module with 0x4, refused (EINVAL), no retry" \
     test "$(sed 's/^[^ ]* //' /tmp/crc64.k | tr '\n' ';')" = "finit_module(flags: 0x4) = -22;"
-# With -v: what each says about it.
+# With -v: what each says about it. And modprobe of a tree module in that form (modprobe.d's
+# "install" is not needed: a path is loaded as that file).
 run modkit insmod -v /modules/hello-crc64.ko.xz
 /kmod/bin/rmmod hello 2>/dev/null
 run kmod insmod -v /modules/hello-crc64.ko.xz
 syscalls >/dev/null
+cp /modules/hello-crc64.ko.xz $MODULE_DIR/extra/hello.ko.xz
+run modkit modprobe -v $MODULE_DIR/extra/hello.ko.xz
+syscalls > /tmp/crc64.m
+sed 's/^/  syscall| /' /tmp/crc64.m
+check "modkit modprobe: finit_module refused (EINVAL), then init_module" \
+    test "$(sed 's/^[^ ]* //; s/len: 0x[0-9a-f]*/len/' /tmp/crc64.m | tr '\n' ';')" = "finit_module(flags: 0x4) = -22;init_module(len) = 0;"
+/kmod/bin/rmmod hello 2>/dev/null
+run kmod modprobe -v $MODULE_DIR/extra/hello.ko.xz
+syscalls > /tmp/crc64.k
+sed 's/^/  syscall| /' /tmp/crc64.k
+check "kmod $KMOD_VERSION modprobe: finit_module refused (EINVAL), no retry" \
+    test "$(sed 's/^[^ ]* //' /tmp/crc64.k | tr '\n' ';')" = "finit_module(flags: 0x4) = -22;"
 check "nothing is left loaded" test -z "$(cat /proc/modules)"

@@ -11,6 +11,7 @@ run modkit insmod /modules/crc16.ko
 check "signed crc16 accepted" test "$(cat /sys/module/crc16/initstate)" = live
 if [ "$DEBIAN" = 13 ]; then
     # The package's signed crc16.ko.xz: the kernel checks the signature after decompressing it.
+    /kmod/bin/rmmod crc16
     COMPARE_RESET="/kmod/bin/rmmod crc16 2>/dev/null"
     compare insmod /modules/crc16.ko.xz
     check "signed crc16.ko.xz accepted" sh -c '/modkit/bin/insmod /modules/crc16.ko.xz && test "$(cat /sys/module/crc16/initstate)" = live'
