@@ -11,6 +11,10 @@ CACHE=${MODKIT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/modkit}
 dir=$CACHE/trixie/root-$release
 log() { echo "trixie-root: $*" >&2; }
 
+mkdir -p "$(dirname "$dir")"
+# One build at a time (several worktrees may ask at once); the others wait for it and use it.
+exec 9>"$dir.lock"
+flock 9
 if [ ! -f "$dir.done" ]; then
     if ! command -v mmdebstrap >/dev/null; then
         log "installing mmdebstrap"
@@ -22,7 +26,6 @@ if [ ! -f "$dir.done" ]; then
     [ -n "$mirror" ] || { log "no Debian mirror in /etc/apt"; exit 1; }
     log "building a trixie root with linux-headers-$release (mmdebstrap, $mirror; takes minutes)"
     rm -rf "$dir" "$dir.tmp"
-    mkdir -p "$(dirname "$dir")"
     mmdebstrap --quiet --variant=minbase --include="make,linux-headers-$release" \
         trixie "$dir.tmp" "$mirror" >&2
     mv -T "$dir.tmp" "$dir"
