@@ -3,6 +3,9 @@
 # Debian 12's modules are .ko files; Debian 13's are the package's own signed .ko.xz files.
 KO=.ko; [ "$DEBIAN" = 12 ] || KO=.ko.xz
 COMPARE_RESET=":"
+# Debian's signed module as the release ships it: every field, signature included.
+compare modinfo /modules/ext4$KO
+compare modinfo -F signer /modules/crc16$KO
 compare insmod /modules/ext4$KO
 check "ext4 did not load without its dependencies" test ! -e /sys/module/ext4
 for m in crc16 mbcache jbd2 ext4; do
