@@ -96,6 +96,7 @@ check() {
 
 echo "@@MODKIT-VM-BEGIN@@"
 echo "kernel $(uname -r)"
+echo "oracle: $(/usr/bin/kmod -V 2>&1 | head -1); modkit: MODKIT_KMOD=$MODKIT_KMOD"
 . /scenario.sh
 echo "@@MODKIT-VM-END@@"
 poweroff -f

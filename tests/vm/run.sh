@@ -232,7 +232,7 @@ for scenario in "${scenarios[@]}"; do
     log "$name (Debian $debian): $(( $(date +%s) - start )) s"
     if ! grep -q '^@@MODKIT-VM-END@@$' "$clean"; then
         log "$name: the VM did not finish; serial log (kept): $serial"
-        cp "$serial" "${TMPDIR:-/tmp}/modkit-vm-$name.serial" 2>/dev/null && serial=${TMPDIR:-/tmp}/modkit-vm-$name.serial
+        cp "$serial" "${TMPDIR:-/tmp}/modkit-vm-$debian-$name.serial" 2>/dev/null && serial=${TMPDIR:-/tmp}/modkit-vm-$debian-$name.serial
         tail -20 "$serial" >&2
         status=1
     elif grep -q '^FAIL' "$clean"; then
