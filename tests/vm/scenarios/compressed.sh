@@ -87,8 +87,9 @@ compare insmod /modules/hello.ko.zst who=ZST
 check "hello.ko.zst: init_module only, no finit_module" \
     sh -c "grep -q ' init_module(len: 0x[0-9a-f]*) = 0$' /tmp/m.state && grep -q ' init_module(len: 0x[0-9a-f]*) = 0$' /tmp/k.state && ! grep -q finit_module /tmp/m.state /tmp/k.state"
 
-# xz with a CRC64 check: the kernel's decoder (lib/xz without CRC64) refuses it. Not compared: kmod
-# 34.2 fails; modkit retries once with its own decompression through init_module.
+# xz with a CRC64 check: the kernel's decoder (lib/xz, built without XZ_USE_CRC64) refuses the stream
+# header (XZ_OPTIONS_ERROR: "decompression failed with status 6") and finit_module returns EINVAL. Not
+# compared: kmod 34.2 fails; modkit retries once with its own decompression through init_module.
 dmesg -c >/dev/null
 run modkit insmod /modules/hello-crc64.ko.xz who=CRC64
 mrc=$?
