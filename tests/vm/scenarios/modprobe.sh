@@ -1,6 +1,6 @@
 # tree: ext4 jbd2 mbcache crc16 crc32c-intel crc32c_generic
 # append: hello.who=Kcmd crc32c-intel.nosuch=2 modprobe.blacklist=mbcache,nosuch
-# timeout: 480
+# timeout: 900
 # modprobe against a small module directory (ext4's chain, Debian's softdep "ext4 pre: crypto-crc32c",
 # whose alias names crc32c_intel and crc32c_generic, and examples/hello in extra/), compared with
 # kmod's modprobe (kmod 30 on Debian 12, 34.2 on Debian 13, whose tree has the package's .ko.xz files):
