@@ -36,7 +36,7 @@ internal static class StaticNodesTool
                 case 'f':
                     if (StaticNodeWriter.FromName(option.Argument!) is not { } chosen)
                     {
-                        errors.Write($"Unknown format: '{option.Argument}'.\n");
+                        Complain(context, $"Unknown format: '{option.Argument}'.\n");
                         WriteHelp(context, line.Program);
                         return 1;
                     }
@@ -51,19 +51,29 @@ internal static class StaticNodesTool
 
         // Operands are ignored. Without the file there is nothing to do, and no output file is made.
         string devname = $"/lib/modules/{context.KernelRelease()}/{DevnameFile.FileName}";
-        int error = DevnameFile.Read(context.UnderRoot(devname), out var lines);
+        int error = DevnameFile.Open(context.UnderRoot(devname), out var input);
         if (error == Errno.ENOENT)
         {
-            errors.Write($"Warning: {devname} not found - ignoring\n");
+            Complain(context, $"Warning: {devname} not found - ignoring\n");
             return 0;
         }
 
         if (error != 0)
         {
-            errors.Write($"Error: could not open {devname} - {Errno.Describe(error)}\n");
+            Complain(context, $"Error: could not open {devname} - {Errno.Describe(error)}\n");
             return 1;
         }
 
+        using (input)
+        {
+            return Write(context, input!, output, format);
+        }
+    }
+
+    // The output is opened with the input still open, as kmod does: the descriptors they get matter when
+    // standard output is closed (see DevnameFile).
+    private static int Write(ToolContext context, DevnameFile input, string? output, StaticNodeFormat format)
+    {
         OutputFile? file = null;
         if (output is not null)
         {
@@ -71,14 +81,14 @@ internal static class StaticNodesTool
             string path = output.Length == 0 ? output : context.MakeAbsolute(output);
             if (!ParentDirectories.TryCreate(path, FolderMode, out int folderError))
             {
-                errors.Write($"Error: could not create parent directory for {output} - {Errno.Describe(folderError)}.\n");
+                Complain(context, $"Error: could not create parent directory for {output} - {Errno.Describe(folderError)}.\n");
                 return 1;
             }
 
-            error = OutputFile.Create(path, out file);
+            int error = OutputFile.Create(path, out file);
             if (error != 0)
             {
-                errors.Write($"Error: could not create {output} - {Errno.Describe(error)}\n");
+                Complain(context, $"Error: could not create {output} - {Errno.Describe(error)}\n");
                 return 1;
             }
         }
@@ -91,13 +101,12 @@ internal static class StaticNodesTool
                 : bytes => WriteToStdout(context, bytes);
             using var buffered = new FullyBufferedOutput(sink);
             int status = 0;
-            foreach (var entry in lines)
+            foreach (var entry in input.ReadLines())
             {
                 if (entry.Node is null)
                 {
                     // The line as read: with its newline, if it had one before a NUL or the buffer's end.
-                    context.Stderr.Write([.. "Error: invalid devname entry: "u8, .. entry.Text]);
-                    context.Stderr.Flush();
+                    Complain(context, [.. "Error: invalid devname entry: "u8, .. entry.Text]);
                     status = 1;
                     continue;
                 }
@@ -107,6 +116,21 @@ internal static class StaticNodesTool
             }
 
             return status;
+        }
+    }
+
+    // A message on standard error, which may be closed: C's stderr then drops it.
+    private static void Complain(ToolContext context, string message) => Complain(context, System.Text.Encoding.UTF8.GetBytes(message));
+
+    private static void Complain(ToolContext context, ReadOnlySpan<byte> message)
+    {
+        try
+        {
+            context.Stderr.Write(message);
+            context.Stderr.Flush();
+        }
+        catch (IOException)
+        {
         }
     }
 

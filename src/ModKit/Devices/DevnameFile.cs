@@ -7,7 +7,12 @@ namespace ModKit.Devices;
 /// provide, one per line (<c>fuse fuse c10:229</c>), after <c>#</c> comment lines. This reads it the way
 /// <c>kmod static-nodes</c> (<c>tools/static-nodes.c</c>) does, malformed lines included.
 /// </summary>
-public static class DevnameFile
+/// <remarks>
+/// Opening and reading are two steps because kmod opens the file before its output and reads it after: with
+/// standard output closed, the file takes descriptor 1, and kmod 30's output <c>/dev/stdout</c> then is this
+/// file, emptied (and nothing is read).
+/// </remarks>
+public sealed class DevnameFile : IDisposable
 {
     /// <summary>The file's name in a kernel's module folder.</summary>
     public const string FileName = "modules.devname";
@@ -18,18 +23,40 @@ public static class DevnameFile
     /// </summary>
     public const int LineLength = 4096 - 1;
 
-    /// <summary>Reads and parses a <c>modules.devname</c>.</summary>
+    private int _fd;
+
+    private DevnameFile(int fd) => _fd = fd;
+
+    /// <summary>Opens a <c>modules.devname</c>.</summary>
     /// <param name="path">The file.</param>
-    /// <param name="lines">Its lines other than comments, in order; empty when it could not be opened.</param>
-    /// <returns>
-    /// 0, or <c>open</c>'s error number (<see cref="Errno.ENOENT"/> when there is none). A read that fails once
-    /// the file is open (a folder's <see cref="Errno.EISDIR"/>) ends it, as it ends <c>fgets</c>' loop.
-    /// </returns>
-    public static int Read(string path, out IReadOnlyList<DevnameLine> lines)
+    /// <param name="file">The open file, or <see langword="null"/>.</param>
+    /// <returns>0, or <c>open</c>'s error number (<see cref="Errno.ENOENT"/> when there is none).</returns>
+    public static int Open(string path, out DevnameFile? file)
     {
-        int error = NativeFile.ReadUntilError(path, out byte[] contents);
-        lines = error == 0 ? Parse(contents) : [];
+        int error = NativeFile.OpenForReading(path, out int fd);
+        file = error == 0 ? new DevnameFile(fd) : null;
         return error;
+    }
+
+    /// <summary>
+    /// Reads the rest of the file and parses it. A read that fails (a folder's <see cref="Errno.EISDIR"/>) ends
+    /// the file, as it ends <c>fgets</c>' loop.
+    /// </summary>
+    /// <returns>The lines other than comments, in order.</returns>
+    public IReadOnlyList<DevnameLine> ReadLines()
+    {
+        ObjectDisposedException.ThrowIf(_fd < 0, this);
+        return Parse(NativeFile.ReadUntilError(_fd));
+    }
+
+    /// <summary>Closes the file.</summary>
+    public void Dispose()
+    {
+        if (_fd >= 0)
+        {
+            NativeFile.Close(_fd);
+            _fd = -1;
+        }
     }
 
     /// <summary>Splits the contents of a <c>modules.devname</c> into lines and parses each one.</summary>

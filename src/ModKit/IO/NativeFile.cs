@@ -138,48 +138,36 @@ internal static unsafe class NativeFile
         }
     }
 
-    /// <summary>
-    /// Reads a file as C's stdio does for a loop of <c>fgets</c>: a failure to open it is an error, but a read
-    /// that fails later (a directory's <c>EISDIR</c>, an I/O error) only ends the file.
-    /// </summary>
+    /// <summary>Opens a file for reading (<c>O_RDONLY | O_CLOEXEC</c>), on the lowest free descriptor as <c>open(2)</c> gives it.</summary>
     /// <param name="path">The file.</param>
-    /// <param name="contents">The bytes read before the end or the failed read; empty when it could not be opened.</param>
-    /// <returns>0, or the error number of <c>open</c>.</returns>
-    public static int ReadUntilError(string path, out byte[] contents)
+    /// <param name="fd">The descriptor, or -1.</param>
+    /// <returns>0, or <c>open</c>'s error number.</returns>
+    public static int OpenForReading(string path, out int fd) => Open(path, 0, out fd);
+
+    /// <summary>
+    /// Reads an open file to its end as C's stdio does for a loop of <c>fgets</c>: a read that fails (a
+    /// directory's <c>EISDIR</c>, an I/O error) only ends the file.
+    /// </summary>
+    /// <param name="fd">The descriptor.</param>
+    /// <returns>The bytes read before the end or the failed read.</returns>
+    public static byte[] ReadUntilError(int fd)
     {
-        contents = [];
-        int error = Open(path, 0, out int fd);
-        if (error != 0)
+        var collected = new MemoryStream();
+        byte* chunk = stackalloc byte[ReadChunk];
+        while (true)
         {
-            return error;
-        }
-
-        try
-        {
-            var collected = new MemoryStream();
-            byte* chunk = stackalloc byte[ReadChunk];
-            while (true)
+            nint n = Libc.Read(fd, chunk, ReadChunk);
+            if (n < 0 && Marshal.GetLastPInvokeError() == Errno.EINTR)
             {
-                nint n = Libc.Read(fd, chunk, ReadChunk);
-                if (n < 0 && Marshal.GetLastPInvokeError() == Errno.EINTR)
-                {
-                    continue;
-                }
-
-                if (n <= 0)
-                {
-                    break;
-                }
-
-                collected.Write(new ReadOnlySpan<byte>(chunk, (int)n));
+                continue;
             }
 
-            contents = collected.ToArray();
-            return 0;
-        }
-        finally
-        {
-            Libc.Close(fd);
+            if (n <= 0)
+            {
+                return collected.ToArray();
+            }
+
+            collected.Write(new ReadOnlySpan<byte>(chunk, (int)n));
         }
     }
 
@@ -292,7 +280,7 @@ internal static unsafe class NativeFile
         return 0;
     }
 
-    /// <summary>Closes a descriptor from <see cref="Create"/>.</summary>
+    /// <summary>Closes a descriptor from <see cref="Create"/> or <see cref="OpenForReading"/>.</summary>
     /// <param name="fd">The descriptor.</param>
     public static void Close(int fd) => Libc.Close(fd);
 
