@@ -21,6 +21,7 @@ internal static class Multicall
         "lsmod" => LsmodTool.Run,
         "depmod" => DepmodTool.Run,
         "modprobe" => ModprobeTool.Run,
+        "kmod" => KmodTool.Run,
         _ => null,
     };
 
@@ -44,7 +45,6 @@ internal static class Multicall
 
         return name switch
         {
-            "kmod" => KmodTool.Run(context, argv0, args),
             // The published file keeps its build name before build.sh installs it as modkit.
             "modkit" or "ModKit.Cli" => FrontEnd(context, name, args),
             _ => context.Profile.UnknownProgramExitStatus,
@@ -106,5 +106,6 @@ internal static class Multicall
         "\tlsmod             list currently loaded modules\n" +
         "\tmodinfo           print information about kernel modules\n" +
         "\tmodprobe          add or remove modules with their dependencies\n" +
-        "\tdepmod            generate modules.dep and the module index files\n";
+        "\tdepmod            generate modules.dep and the module index files\n" +
+        "\tkmod              kmod's front-end: help, list, static-nodes\n";
 }

@@ -89,6 +89,11 @@ public sealed partial class KmodToolTests
         Assert.Equal("d /dev/net 0755 - - -\nc! /dev/net/tun 0600 - - - 10:200\n", result.StdoutText);
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("static-nodes", InProcessTool.Run("modkit", ["--help"]).StdoutText);
+
+        // "modkit kmod ..." is kmod's front-end.
+        var viaModKit = InProcessTool.Run("modkit", ["kmod", "help"], profile: KmodProfile.Kmod30);
+        var viaKmod = InProcessTool.Run("kmod", ["help"], profile: KmodProfile.Kmod30);
+        Assert.True(viaModKit.SameAs(viaKmod), viaModKit.DescribeDifference(viaKmod));
     }
 
     // ModKit reads gzip modules where Debian's kmod prints -ZLIB; Debian's kmod 30 logs libkmod's source
