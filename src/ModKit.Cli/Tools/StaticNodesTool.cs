@@ -99,7 +99,8 @@ internal static class StaticNodesTool
             Action<ReadOnlyMemory<byte>> sink = file is not null
                 ? bytes => file.Write(bytes.Span)
                 : bytes => WriteToStdout(context, bytes);
-            using var buffered = new FullyBufferedOutput(sink);
+            bool terminal = file?.IsTerminal ?? context.Stdout is StandardStream { IsTerminal: true };
+            using var buffered = new FullyBufferedOutput(sink, lineBuffered: terminal);
             int status = 0;
             foreach (var entry in input.ReadLines())
             {

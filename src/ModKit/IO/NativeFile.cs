@@ -280,6 +280,11 @@ internal static unsafe class NativeFile
         return 0;
     }
 
+    /// <summary>Whether a descriptor is a terminal (<c>isatty(3)</c>).</summary>
+    /// <param name="fd">The descriptor.</param>
+    /// <returns>Whether it is one.</returns>
+    public static bool IsTerminal(int fd) => Libc.IsATty(fd) == 1;
+
     /// <summary>Closes a descriptor from <see cref="Create"/> or <see cref="OpenForReading"/>.</summary>
     /// <param name="fd">The descriptor.</param>
     public static void Close(int fd) => Libc.Close(fd);

@@ -21,6 +21,9 @@ public sealed class OutputFile : IDisposable
         return error;
     }
 
+    /// <summary>Whether the file is a terminal (as <c>/dev/stdout</c> may be): C's stdio then buffers it by line.</summary>
+    public bool IsTerminal => _fd >= 0 && NativeFile.IsTerminal(_fd);
+
     /// <summary>Writes all of <paramref name="bytes"/>.</summary>
     /// <param name="bytes">What to write.</param>
     /// <returns>0, or the error number of the failed write (<see cref="Errno.ENOSPC"/>...).</returns>

@@ -73,6 +73,10 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, EntryPoint = "write", SetLastError = true)]
     public static partial nint Write(int fd, byte* buffer, nuint count);
 
+    /// <summary><c>isatty(3)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "isatty")]
+    public static partial int IsATty(int fd);
+
     /// <summary><c>mkdir(2)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "mkdir", SetLastError = true)]
     public static partial int Mkdir(byte* path, uint mode);

@@ -10,8 +10,9 @@ namespace ModKit.Tests.Support;
 internal static class DevnameSandbox
 {
     // $1: the file to install ("-": none, "DIR": a folder in its place); $2: shell commands run in the working
-    // folder first (files to find there, "exec >&-" to close standard output);
-    // $3: argv[0] ("" to keep the program's); the rest: the program and its arguments.
+    // folder first (files to find there, "exec >&-" to close standard output); $3: argv[0] ("" to keep the
+    // program's); $4: "tty" to run on a terminal (script(1): standard output and error both go to it, and
+    // come back as standard output); the rest: the program and its arguments.
     private const string Script = """
         set -e
         mount -t tmpfs -o mode=0755 modkit-devname /lib/modules
@@ -22,11 +23,14 @@ internal static class DevnameSandbox
             DIR) mkdir "$dir/modules.devname" ;;
             *) cp "$1" "$dir/modules.devname" ;;
         esac
-        setup=$2 argv0=$3
-        shift 3
+        setup=$2 argv0=$3 terminal=$4
+        shift 4
         set +e
         eval "$setup"
-        if [ -n "$argv0" ]; then exec -a "$argv0" "$@"; else exec "$@"; fi
+        command="exec"
+        if [ -n "$argv0" ]; then command="exec -a $(printf '%q' "$argv0")"; fi
+        if [ -n "$terminal" ]; then SHELL=/bin/bash exec script -qec "$command $(printf '%q ' "$@")" /dev/null; fi
+        eval "$command $(printf '%q ' "$@")"
         """;
 
     /// <summary>What a run printed, its exit status, and the files it left in its working folder.</summary>
@@ -59,17 +63,17 @@ internal static class DevnameSandbox
     }
 
     /// <summary>Runs the kmod of <paramref name="oracle"/> as <paramref name="argv0"/>.</summary>
-    public static Outcome RunKmod(KmodOracle oracle, Input input, string argv0, IReadOnlyList<string> args, string setup = "")
+    public static Outcome RunKmod(KmodOracle oracle, Input input, string argv0, IReadOnlyList<string> args, string setup = "", bool terminal = false)
     {
         var (program, prefix, name) = oracle.Invocation(argv0);
-        return Run(input, setup, name ?? "", [program, .. prefix, .. args], environment: null);
+        return Run(input, setup, name ?? "", terminal, [program, .. prefix, .. args], environment: null);
     }
 
     /// <summary>Runs ModKit's binary as <paramref name="argv0"/> in the profile matching <paramref name="oracle"/>.</summary>
-    public static Outcome RunModKit(KmodOracle oracle, Input input, string argv0, IReadOnlyList<string> args, string setup = "") =>
-        Run(input, setup, argv0, [BuiltBinary.Path, .. args], oracle.ModKitEnvironment);
+    public static Outcome RunModKit(KmodOracle oracle, Input input, string argv0, IReadOnlyList<string> args, string setup = "", bool terminal = false) =>
+        Run(input, setup, argv0, terminal, [BuiltBinary.Path, .. args], oracle.ModKitEnvironment);
 
-    private static Outcome Run(Input input, string setup, string argv0, IReadOnlyList<string> command, IDictionary<string, string>? environment)
+    private static Outcome Run(Input input, string setup, string argv0, bool terminal, IReadOnlyList<string> command, IDictionary<string, string>? environment)
     {
         using var work = new TempDirectory();
         string source = "-";
@@ -88,7 +92,7 @@ internal static class DevnameSandbox
         try
         {
             string unshare = ProcessRunner.Require("unshare");
-            var result = ProcessRunner.Run(unshare, ["--mount", "/bin/bash", "-c", Script, "bash", source, setup, argv0, .. command],
+            var result = ProcessRunner.Run(unshare, ["--mount", "/bin/bash", "-c", Script, "bash", source, setup, argv0, terminal ? "tty" : "", .. command],
                 cwd, environment: environment, timeout: TimeSpan.FromMinutes(1));
             return new Outcome(result with { Stderr = Kmod.NormalizeLibkmodLocation(result.Stderr) }, ReadFiles(cwd));
         }

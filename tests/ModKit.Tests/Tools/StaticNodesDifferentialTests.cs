@@ -173,11 +173,25 @@ public sealed class StaticNodesDifferentialTests
         AssertSame(oracle, Input("big"), "kmod", args, "echo before > appended; exec " + redirect);
     }
 
-    private static DevnameSandbox.Outcome AssertSame(string oracleName, DevnameSandbox.Input input, string argv0, string[] args, string setup = "")
+    // On a terminal C's stdio buffers by line: each error comes out after the nodes before it.
+    [Theory]
+    [InlineData("30", "")]
+    [InlineData("34", "")]
+    [InlineData("30", "/dev/stdout")]
+    [InlineData("34", "/dev/stdout")]
+    public void ATerminalGetsLinesInOrderAsFromKmod(string oracle, string output)
+    {
+        string[] args = output.Length == 0 ? ["static-nodes", "-f", "devname"] : ["static-nodes", "-f", "devname", "-o", output];
+        var kmod = AssertSame(oracle, Input("big"), "kmod", args, terminal: true);
+        Assert.Contains("mod0 dev0/node0 b0:0\r\nError: invalid devname entry: broken line 0\r\nmod1 ", kmod.Result.StdoutText);
+    }
+
+    private static DevnameSandbox.Outcome AssertSame(string oracleName, DevnameSandbox.Input input, string argv0, string[] args, string setup = "",
+        bool terminal = false)
     {
         var oracle = KmodOracle.Named(oracleName);
-        var expected = DevnameSandbox.RunKmod(oracle, input, argv0, args, setup);
-        var actual = DevnameSandbox.RunModKit(oracle, input, argv0, args, setup);
+        var expected = DevnameSandbox.RunKmod(oracle, input, argv0, args, setup, terminal);
+        var actual = DevnameSandbox.RunModKit(oracle, input, argv0, args, setup, terminal);
         Assert.True(actual.SameAs(expected), $"{oracle} {string.Join(' ', args)}: {actual.DescribeDifference(expected)}");
         return expected;
     }
