@@ -79,6 +79,9 @@ internal sealed unsafe partial class StandardStream(int descriptor) : Stream
     {
     }
 
+    /// <summary>Whether the descriptor is a terminal (<c>isatty</c>): C's stdio then buffers output by line.</summary>
+    public bool IsTerminal => IsATty(descriptor) == 1;
+
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
@@ -87,6 +90,9 @@ internal sealed unsafe partial class StandardStream(int descriptor) : Stream
 
     [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
     private static partial nint WriteFile(int descriptor, byte* buffer, nuint count);
+
+    [LibraryImport("libc", EntryPoint = "isatty")]
+    private static partial int IsATty(int descriptor);
 
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     private static partial int Poll(PollDescriptor* descriptors, nuint count, int timeout);

@@ -51,12 +51,18 @@ internal sealed class ToolLog(string program, Stream stderr)
         }
     }
 
-    /// <summary>Writes a raw line (already formatted) to standard error.</summary>
+    /// <summary>Writes a raw line (already formatted) to standard error; dropped when that cannot be written, as C's stderr drops it.</summary>
     public void Raw(string text)
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes(text);
-        stderr.Write(bytes);
-        stderr.Flush();
+        try
+        {
+            stderr.Write(bytes);
+            stderr.Flush();
+        }
+        catch (IOException)
+        {
+        }
     }
 
     private void Write(int priority, string name, string message, bool newline = true)

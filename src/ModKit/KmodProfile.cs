@@ -31,6 +31,19 @@ public sealed class KmodProfile
         IndexLayout = IndexLayout.PostOrder,
         SyslogWhenStderrClosed = false,
         CommandLines = KmodCommandLines.Kmod30,
+
+        // kmod
+        HelpCommandSummary = "Show help message",
+        StaticNodesCommandSummary = "outputs the static-node information installed with the currently running kernel",
+        HelpCommandNamesItself = true,
+        UnknownProgramExitStatus = 254,
+
+        // static-nodes
+        StaticNodesDefaultOutput = "/dev/stdout",
+
+        // lsmod
+        LsmodReadsOptions = false,
+        LsmodLogsAsTool = false,
     };
 
     /// <summary>kmod 34.2, as Debian 13 ships it.</summary>
@@ -46,6 +59,19 @@ public sealed class KmodProfile
         IndexLayout = IndexLayout.PreOrder,
         SyslogWhenStderrClosed = true,
         CommandLines = KmodCommandLines.Kmod34,
+
+        // kmod
+        HelpCommandSummary = "show help message",
+        StaticNodesCommandSummary = "output the static-node information installed with the currently running kernel",
+        HelpCommandNamesItself = false,
+        UnknownProgramExitStatus = 1,
+
+        // static-nodes
+        StaticNodesDefaultOutput = null,
+
+        // lsmod
+        LsmodReadsOptions = true,
+        LsmodLogsAsTool = true,
     };
 
     /// <summary>
@@ -94,6 +120,51 @@ public sealed class KmodProfile
 
     /// <summary>The tools' option tables, help texts and command-line messages.</summary>
     public required KmodCommandLines CommandLines { get; init; }
+
+    // kmod
+
+    /// <summary>What <c>kmod help</c> lists for the <c>help</c> command (kmod 34 lowercased it).</summary>
+    public required string HelpCommandSummary { get; init; }
+
+    /// <summary>What <c>kmod help</c> lists for the <c>static-nodes</c> command ("outputs ..." in kmod 30, "output ..." in 34).</summary>
+    public required string StaticNodesCommandSummary { get; init; }
+
+    /// <summary>
+    /// <c>kmod help</c> names the command in its usage line (<c>help [options] command ...</c>), as kmod 30 prints
+    /// the base name of the argv[0] it hands the command; kmod 34 always prints the program's name.
+    /// </summary>
+    public required bool HelpCommandNamesItself { get; init; }
+
+    /// <summary>
+    /// The exit status of the program run under a name that is neither <c>kmod</c> nor a tool's: 254 in kmod 30
+    /// (its dispatcher returns <c>-ENOENT</c>), 1 in kmod 34.
+    /// </summary>
+    public required int UnknownProgramExitStatus { get; init; }
+
+    // static-nodes
+
+    /// <summary>
+    /// Where <c>kmod static-nodes</c> writes without <c>--output</c>: kmod 30 opens the path <c>/dev/stdout</c> like
+    /// any output file (its folder made if missing, the file reopened and truncated: <c>&gt;&gt; file</c> is
+    /// overwritten from its start; with standard output closed, <c>modules.devname</c> itself, opened first on
+    /// descriptor 1, is emptied and nothing is written); <see langword="null"/> in kmod 34: standard output as it is.
+    /// </summary>
+    public required string? StaticNodesDefaultOutput { get; init; }
+
+    // lsmod
+
+    /// <summary>
+    /// lsmod reads <c>-s/--syslog</c>, <c>-v/--verbose</c>, <c>-V/--version</c> and <c>-h/--help</c> and rejects an operand
+    /// with "too many arguments provided." (kmod 34); kmod 30's lsmod takes nothing and prints "Usage: lsmod" for any argument.
+    /// </summary>
+    public required bool LsmodReadsOptions { get; init; }
+
+    /// <summary>
+    /// lsmod's messages, libkmod's included, are the tool's (<c>lsmod: ERROR: ...</c>, shown by <c>-v</c>, sent by
+    /// <c>-s</c>) in kmod 34; kmod 30's lsmod leaves libkmod's logger (<c>libkmod: ERROR: function: ...</c>) and prints
+    /// its own error as <c>Error: ...</c>.
+    /// </summary>
+    public required bool LsmodLogsAsTool { get; init; }
 
     /// <summary>The profile named by <c>MODKIT_KMOD</c> (<c>30</c>, <c>34</c> or <c>34.2</c>), or null for any other value.</summary>
     public static KmodProfile? FromName(string? name) => name switch
