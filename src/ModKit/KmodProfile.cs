@@ -39,6 +39,7 @@ public sealed class KmodProfile
         ConfigReportsUnstatableEntries = false,
         ConfigKeepsEndOfFileAfterBackslash = true,
         DependencyLookupFailure = "failed to lookup soft dependency",
+        MissingSectionErrno = Errno.ENOENT,
     };
 
     /// <summary>kmod 34.2, as Debian 13 ships it.</summary>
@@ -62,6 +63,7 @@ public sealed class KmodProfile
         ConfigReportsUnstatableEntries = true,
         ConfigKeepsEndOfFileAfterBackslash = false,
         DependencyLookupFailure = "failed to lookup dependency",
+        MissingSectionErrno = Errno.ENODATA,
     };
 
     /// <summary>
@@ -152,6 +154,13 @@ public sealed class KmodProfile
     /// anyway.</c>: <c>failed to lookup soft dependency</c> (kmod 30) or <c>failed to lookup dependency</c> (kmod ≥ 33).
     /// </summary>
     public required string DependencyLookupFailure { get; init; }
+
+    /// <summary>
+    /// The error libkmod reports for a module that lacks the ELF section asked for (<c>__versions</c> for
+    /// <c>--show-modversions</c>, exported symbols for <c>--show-exports</c>): <see cref="Errno.ENOENT"/> in
+    /// kmod 30, <see cref="Errno.ENODATA"/> (<c>No data available</c>) from kmod 31.
+    /// </summary>
+    public required int MissingSectionErrno { get; init; }
 
     /// <summary>The profile named by <c>MODKIT_KMOD</c> (<c>30</c>, <c>34</c> or <c>34.2</c>), or null for any other value.</summary>
     public static KmodProfile? FromName(string? name) => name switch

@@ -370,13 +370,14 @@ internal sealed class ModprobeTool
             }
             else if (!ModuleSymbols.TryGetExports(file.Elf, out symbols))
             {
-                // kmod_module_get_symbols: ENOENT when there is neither __crc_* nor __ksymtab_strings.
-                throw new FileNotFoundException();
+                // kmod_module_get_symbols: there is neither __crc_* nor __ksymtab_strings.
+                ModuleFormatException.Throw("no exported symbols", Errno.ENOENT);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            int errno = Errno.FromException(e);
+            // A missing section is ENOENT in kmod 30 and ENODATA in kmod 31+.
+            int errno = e is ModuleFormatException { ErrorNumber: Errno.ENOENT } ? _context.Profile.MissingSectionErrno : Errno.FromException(e);
             Fatal($"could not get {what} of {argument}: {Errno.Describe(errno)}");
             return -errno;
         }
