@@ -94,9 +94,12 @@ public sealed class ModprobeDifferentialTests(ITestOutputHelper output)
         { Kmod30, "zst", "-n -v" },
         { Kmod34, "plain", "-D" },
         { Kmod34, "plain", "-R" },
+        { Kmod34, "plain", "-n -v" },
         { Kmod34, "plain", "-n -vv" },
         { Kmod34, "plain", "-n -q" },
         { Kmod34, "plain", "-D -i" },
+        { Kmod34, "plain", "-D -b" },
+        { Kmod34, "plain", "-D --first-time" },
         { Kmod34, "plain", "-n -v -i -b --first-time" },
         { Kmod34, "xz", "-D" },
         { Kmod34, "xz", "-n -v" },
@@ -123,6 +126,7 @@ public sealed class ModprobeDifferentialTests(ITestOutputHelper output)
         { Kmod30, "-n -v", 50 },
         { Kmod30, "-R", 50 },
         { Kmod34, "-D", 40 },
+        { Kmod34, "-n -v", 50 },
         { Kmod34, "-R", 100 },
     };
 
