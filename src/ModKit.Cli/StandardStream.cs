@@ -18,6 +18,9 @@ internal sealed unsafe partial class StandardStream(int descriptor) : Stream
     private const int EINTR = 4, EAGAIN = 11, EPIPE = 32;
     private const short POLLOUT = 4;
 
+    // struct stat is 144 bytes on x86_64 and 128 on arm64; room for any of them.
+    private const int StatLength = 256;
+
     public override bool CanRead => false;
 
     public override bool CanSeek => false;
@@ -75,6 +78,13 @@ internal sealed unsafe partial class StandardStream(int descriptor) : Stream
 
     public override void WriteByte(byte value) => Write([value]);
 
+    /// <summary>Whether the descriptor is open: <c>fstat(2)</c> succeeds on it (kmod's test for a closed stderr).</summary>
+    public bool IsOpen()
+    {
+        byte* status = stackalloc byte[StatLength];
+        return FileStatus(descriptor, status) == 0;
+    }
+
     public override void Flush()
     {
     }
@@ -87,6 +97,9 @@ internal sealed unsafe partial class StandardStream(int descriptor) : Stream
 
     [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
     private static partial nint WriteFile(int descriptor, byte* buffer, nuint count);
+
+    [LibraryImport("libc", EntryPoint = "fstat", SetLastError = true)]
+    private static partial int FileStatus(int descriptor, byte* status);
 
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     private static partial int Poll(PollDescriptor* descriptors, nuint count, int timeout);

@@ -130,6 +130,12 @@ internal sealed class ModprobeTool
             }
         }
 
+        // kmod 31+: with standard error closed, messages go to syslog as with -s.
+        if (!syslog && _context.Profile.SyslogWhenStderrClosed && !_context.StderrIsOpen())
+        {
+            syslog = true;
+        }
+
         if (syslog)
         {
             _log.UseSyslog(_context.Syslog?.Invoke(_log.Program) ?? ((_, _) => { }));

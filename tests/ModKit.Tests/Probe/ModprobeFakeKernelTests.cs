@@ -292,6 +292,21 @@ public sealed class ModprobeFakeKernelTests : IDisposable
         Assert.Equal((1, "", $"modprobe: FATAL: Module /nothere.ko not found.\n"), Triple(Modprobe("--show-exports", "/nothere.ko")));
     }
 
+    [Theory]
+    [InlineData("30", false, false)]
+    [InlineData("34", false, true)]
+    [InlineData("34", true, false)]
+    public void ClosedStderrSendsMessagesToSyslogFromKmod31(string profile, bool stderrOpen, bool toSyslog)
+    {
+        var logged = new List<string>();
+        var result = InProcessTool.Run("modprobe", ["-C", _config, "nosuch"], currentDirectory: _temp.Path, root: _root, kernel: _kernel,
+            profile: KmodProfile.FromName(profile), stderrOpen: stderrOpen, syslog: program => (priority, message) => logged.Add($"{program} {priority} {message}"));
+        Assert.Equal(1, result.ExitCode);
+        string message = $"Module nosuch not found in directory {_moduleDirectory}";
+        Assert.Equal(toSyslog ? [$"modprobe 2 FATAL: {message}"] : [], logged);
+        Assert.Equal(toSyslog ? "" : $"modprobe: FATAL: {message}\n", result.StderrText);
+    }
+
     private static (int, string, string) Triple(ProcessResult result) => (result.ExitCode, result.StdoutText, result.StderrText);
 
     private List<string> Loaded() => _kernel.Calls.Where(c => c.Operation.EndsWith("init_module", StringComparison.Ordinal) && c.Errno == 0).Select(c => c.Name).ToList();
