@@ -5,7 +5,7 @@ namespace ModKit.Cli;
 /// <summary>
 /// Standard output or error as a write-only stream: each write is <c>write(2)</c> on the descriptor,
 /// at its shared file offset, with the error handling of .NET's console stream (EINTR and partial
-/// writes retried, EAGAIN waited out with <c>poll</c>, EPIPE ignored, other errors an
+/// writes retried, EAGAIN waited out with <c>poll</c>, EPIPE and a closed descriptor (EBADF) ignored, other errors an
 /// <see cref="IOException"/> with the system's text).
 /// </summary>
 /// <remarks>
@@ -15,7 +15,7 @@ namespace ModKit.Cli;
 /// </remarks>
 internal sealed unsafe partial class StandardStream(int descriptor) : Stream
 {
-    private const int EINTR = 4, EAGAIN = 11, EPIPE = 32;
+    private const int EBADF = 9, EINTR = 4, EAGAIN = 11, EPIPE = 32;
     private const short POLLOUT = 4;
 
     // struct stat is 144 bytes on x86_64 and 128 on arm64; room for any of them.
@@ -57,6 +57,11 @@ internal sealed unsafe partial class StandardStream(int descriptor) : Stream
                     if (error == EPIPE)
                     {
                         return; // the reader has gone: like .NET's console stream, drop the output
+                    }
+
+                    if (error == EBADF)
+                    {
+                        return; // a closed descriptor: C's stdio fails quietly, and so does kmod
                     }
 
                     if (error == EAGAIN)
