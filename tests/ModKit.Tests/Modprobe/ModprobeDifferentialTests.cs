@@ -446,6 +446,26 @@ public sealed class ModprobeDifferentialTests(ITestOutputHelper output)
         Assert.True(actual.SameAs(expected), actual.DescribeDifference(expected));
     }
 
+    /// <summary>
+    /// With standard error closed kmod 34.2 logs to syslog instead (kmod 30 writes to nothing); either way
+    /// the output and exit status stay the same, and ModKit neither fails nor aborts.
+    /// </summary>
+    [Theory]
+    [InlineData(Kmod30, "nosuch")]
+    [InlineData(Kmod30, "-D ext4")]
+    [InlineData(Kmod30, "-x")]
+    [InlineData(Kmod34, "nosuch")]
+    [InlineData(Kmod34, "-D ext4")]
+    [InlineData(Kmod34, "-x")]
+    public void ClosedStandardErrorMatchesKmod(string setup, string commandLine)
+    {
+        string[] args = [.. BaseOptions(setup), .. commandLine.Split(' ')];
+        var kmod = ProcessRunner.Run("/bin/bash", ["-c", "exec 2>&-; " + Oracle(setup).BashCommand("modprobe"), "bash", .. args]);
+        var modkit = ProcessRunner.Run("/bin/bash", ["-c", $"exec 2>&-; exec -a modprobe {BuiltBinary.Path} \"$@\"", "bash", .. args],
+            environment: Oracle(setup).ModKitEnvironment);
+        Assert.Equal((kmod.ExitCode, kmod.StdoutText, ""), (modkit.ExitCode, modkit.StdoutText, modkit.StderrText));
+    }
+
     private static readonly (string Environment, string CommandLine)[] CommandRunList =
     [
         ("", "my-fake-service"),
