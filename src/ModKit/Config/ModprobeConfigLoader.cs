@@ -21,6 +21,9 @@ public sealed class ModprobeConfigLoader
     // The files given by themselves (-C FILE), by base name.
     private readonly Dictionary<string, string> _singleFiles = new(StringComparer.Ordinal);
 
+    // Whether the last folder entry kmod 30 stat'ed was a folder (see ListFiles).
+    private bool _lastStatWasDirectory;
+
     /// <summary>
     /// The kmod release whose rules apply: its default folders (<see cref="KmodProfile.ModprobeConfigDirectories"/>),
     /// whether <c>*.alias</c> files and <c>weakdep</c> lines are read.
@@ -57,6 +60,7 @@ public sealed class ModprobeConfigLoader
     {
         var config = new ModprobeConfig();
         _singleFiles.Clear();
+        _lastStatWasDirectory = false;
 
         // All files of all folders in one list sorted by base name; a base name seen in an earlier
         // (higher-precedence) path hides the later ones, so /etc/modprobe.d/x.conf replaces /lib's.
@@ -149,16 +153,32 @@ public sealed class ModprobeConfigLoader
             }
 
             // kmod stats every name it keeps; the directory entry's type spares that for regular files.
-            // kmod 34 reports a name it cannot stat (a dangling link) and skips it; kmod 30 keeps it, and
-            // then fails to open it without a word.
             string full = path + "/" + name;
-            if (type != NativeFile.RegularFileType && Profile.ConfigReportsUnstatableEntries && NativeFile.Stat(full) != 0)
+            bool isDirectory;
+            if (type == NativeFile.RegularFileType)
             {
+                isDirectory = false;
+            }
+            else if (NativeFile.Stat(full) == 0)
+            {
+                isDirectory = Directory.Exists(full);
+            }
+            else if (Profile.ConfigReportsUnstatableEntries)
+            {
+                // kmod 34: a name it cannot stat (a dangling link) is reported and skipped.
                 config.Report("conf_files_filter_out", $"Cannot stat directory entry: {full}", OnDiagnostic);
                 continue;
             }
+            else
+            {
+                // kmod 30 ignores fstatat's failure and reads the stat buffer it left alone, which still
+                // holds the previous entry's: after a folder the link is "a directory", otherwise a file
+                // that then fails to open without a word.
+                isDirectory = _lastStatWasDirectory;
+            }
 
-            if (type != NativeFile.RegularFileType && Directory.Exists(full))
+            _lastStatWasDirectory = isDirectory;
+            if (isDirectory)
             {
                 config.Report("conf_files_filter_out", $"Directories inside directories are not supported: {full}", OnDiagnostic);
                 continue;
