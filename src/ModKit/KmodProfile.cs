@@ -139,7 +139,8 @@ public sealed class KmodProfile
 
     /// <summary>
     /// A modprobe.d entry that cannot be stat'ed (a dangling <c>*.conf</c> link) is reported as
-    /// <c>Cannot stat directory entry: …</c> and skipped (kmod ≥ 34); kmod 30 keeps it and fails to open it silently.
+    /// <c>Cannot stat directory entry: …</c> and skipped (kmod ≥ 34); kmod 30 takes it for whatever the entry
+    /// stat'ed before it was (a folder: reported as one; a file: kept, and then silently fails to open).
     /// </summary>
     public required bool ConfigReportsUnstatableEntries { get; init; }
 
