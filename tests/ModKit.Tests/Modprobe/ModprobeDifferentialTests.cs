@@ -296,6 +296,14 @@ public sealed class ModprobeDifferentialTests(ITestOutputHelper output)
         cases.Add(new ModprobeCase(["-d", longRoot, "-S", tree.Release, "-C", Fixture, "-D", "ext4"]));
         cases.Add(new ModprobeCase(["-d", longRoot[..4070], "-S", tree.Release, "-D", "ext4"]));
         cases.Add(new ModprobeCase(["-d", "/tmp", "-S", new string('v', 4090), "-c"]));
+
+        // Debian 13's kmod 34.2 keeps /lib/modules (kmod's default module directory): a root that has the
+        // modules only under /usr/lib/modules has none for either kmod.
+        using var usrOnly = new TempDirectory();
+        Directory.CreateDirectory(Path.Combine(usrOnly.Path, "usr/lib/modules"));
+        File.CreateSymbolicLink(Path.Combine(usrOnly.Path, "usr/lib/modules", tree.Release), tree.ModuleDirectory("plain"));
+        cases.Add(new ModprobeCase(["-d", usrOnly.Path, "-S", tree.Release, "-C", Fixture, "-D", "ext4"]));
+        cases.Add(new ModprobeCase(["-d", usrOnly.Path + "/usr", "-S", tree.Release, "-C", Fixture, "-D", "ext4"]));
         AssertNoDifferences(Comparison(setup).Differences(cases), cases.Count, $"argument forms ({setup})");
     }
 
