@@ -77,12 +77,12 @@ public sealed class ModprobeNameSafetyTests : IDisposable
             Assert.DoesNotContain(_kernel.Calls, c => c.Name == "evil");
         }
 
-        // Same answer as kmod 30, which takes every argument as a lookup key; so does the kmod 34.2 profile
-        // with any name that is not a "./" path.
-        var kmod = Kmod.Run("modprobe", ["-d", _root, "-S", Release, "-C", _config, "-D", name], _temp.Path);
-        foreach (var profile in name.StartsWith("./", StringComparison.Ordinal) ? [KmodProfile.Kmod30] : new[] { KmodProfile.Kmod30, KmodProfile.Kmod34 })
+        // The same plan as kmod 30, which takes every argument as a lookup key, and as kmod 34.2, which takes
+        // "./" names as files (there the planted file is only printed, -D loads nothing).
+        foreach (var oracle in new[] { KmodOracle.Kmod30, KmodOracle.Kmod34 })
         {
-            var ours = Modprobe(["-D", name], profile);
+            var kmod = oracle.Run("modprobe", ["-d", _root, "-S", Release, "-C", _config, "-D", name], _temp.Path);
+            var ours = Modprobe(["-D", name], oracle.Profile);
             Assert.Equal((kmod.ExitCode, kmod.StdoutText, kmod.StderrText), (ours.ExitCode, ours.StdoutText, ours.StderrText));
         }
     }
@@ -142,12 +142,12 @@ public sealed class ModprobeNameSafetyTests : IDisposable
     {
         // A query, not a load: kmod 30 and 34.2 read the file named, relative to the working directory,
         // "--" or not (only later kmods look names up).
-        foreach (var profile in new[] { KmodProfile.Kmod30, KmodProfile.Kmod34 })
+        foreach (var oracle in new[] { KmodOracle.Kmod30, KmodOracle.Kmod34 })
         {
             foreach (string name in new[] { "evil.ko", "good", "../evil.ko" })
             {
-                var ours = Modprobe(["--show-modversions", "--", name], profile);
-                var kmod = Kmod.Run("modprobe", ["-d", _root, "-S", Release, "-C", _config, "--show-modversions", "--", name], _temp.Path);
+                var ours = Modprobe(["--show-modversions", "--", name], oracle.Profile);
+                var kmod = oracle.Run("modprobe", ["-d", _root, "-S", Release, "-C", _config, "--show-modversions", "--", name], _temp.Path);
                 Assert.Equal((kmod.ExitCode, kmod.StdoutText, kmod.StderrText), (ours.ExitCode, ours.StdoutText, ours.StderrText));
             }
         }
