@@ -30,6 +30,7 @@ internal static class Program
         {
             Stdout = stdout,
             Stderr = stderr,
+            StderrIsOpen = stderr.IsOpen,
             CurrentDirectory = Environment.CurrentDirectory,
             EnvironmentSource = () => ModKit.Probe.ShellCommand.CurrentEnvironment(),
             EnvironmentVariableSource = Environment.GetEnvironmentVariable,

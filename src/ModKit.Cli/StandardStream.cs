@@ -5,7 +5,7 @@ namespace ModKit.Cli;
 /// <summary>
 /// Standard output or error as a write-only stream: each write is <c>write(2)</c> on the descriptor,
 /// at its shared file offset, with the error handling of .NET's console stream (EINTR and partial
-/// writes retried, EAGAIN waited out with <c>poll</c>, EPIPE ignored, other errors an
+/// writes retried, EAGAIN waited out with <c>poll</c>, EPIPE and a closed descriptor (EBADF) ignored, other errors an
 /// <see cref="IOException"/> with the system's text).
 /// </summary>
 /// <remarks>
@@ -15,8 +15,11 @@ namespace ModKit.Cli;
 /// </remarks>
 internal sealed unsafe partial class StandardStream(int descriptor) : Stream
 {
-    private const int EINTR = 4, EAGAIN = 11, EPIPE = 32;
+    private const int EBADF = 9, EINTR = 4, EAGAIN = 11, EPIPE = 32;
     private const short POLLOUT = 4;
+
+    // struct stat is 144 bytes on x86_64 and 128 on arm64; room for any of them.
+    private const int StatLength = 256;
 
     public override bool CanRead => false;
 
@@ -56,6 +59,11 @@ internal sealed unsafe partial class StandardStream(int descriptor) : Stream
                         return; // the reader has gone: like .NET's console stream, drop the output
                     }
 
+                    if (error == EBADF)
+                    {
+                        return; // a closed descriptor: C's stdio fails quietly, and so does kmod
+                    }
+
                     if (error == EAGAIN)
                     {
                         // A non-blocking descriptor: wait until it takes more, then write again.
@@ -75,6 +83,13 @@ internal sealed unsafe partial class StandardStream(int descriptor) : Stream
 
     public override void WriteByte(byte value) => Write([value]);
 
+    /// <summary>Whether the descriptor is open: <c>fstat(2)</c> succeeds on it (kmod's test for a closed stderr).</summary>
+    public bool IsOpen()
+    {
+        byte* status = stackalloc byte[StatLength];
+        return FileStatus(descriptor, status) == 0;
+    }
+
     public override void Flush()
     {
     }
@@ -93,6 +108,9 @@ internal sealed unsafe partial class StandardStream(int descriptor) : Stream
 
     [LibraryImport("libc", EntryPoint = "isatty")]
     private static partial int IsATty(int descriptor);
+
+    [LibraryImport("libc", EntryPoint = "fstat", SetLastError = true)]
+    private static partial int FileStatus(int descriptor, byte* status);
 
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     private static partial int Poll(PollDescriptor* descriptors, nuint count, int timeout);

@@ -13,6 +13,12 @@ internal sealed class ToolContext
 
     public required Stream Stderr { get; init; }
 
+    /// <summary>
+    /// Whether standard error is open (<c>fstat</c> on descriptor 2 succeeds); modprobe of kmod 31+ logs to
+    /// syslog when it is not (<see cref="KmodProfile.SyslogWhenStderrClosed"/>). Open unless told otherwise.
+    /// </summary>
+    public Func<bool> StderrIsOpen { get; init; } = static () => true;
+
     private IReadOnlyDictionary<string, string>? _environment;
     private Func<IReadOnlyDictionary<string, string>>? _readEnvironment;
 

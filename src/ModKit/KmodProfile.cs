@@ -44,6 +44,15 @@ public sealed class KmodProfile
         // lsmod
         LsmodReadsOptions = false,
         LsmodLogsAsTool = false,
+
+        // modprobe
+        ModprobeWaitHelp = "-w, --wait <MSEC>",
+        ModprobeLoadsModulePaths = false,
+        ModprobeRejectsLongModuleDirectory = false,
+        ConfigReportsUnstatableEntries = false,
+        ConfigKeepsEndOfFileAfterBackslash = true,
+        DependencyLookupFailure = "failed to lookup soft dependency",
+        MissingSectionErrno = Errno.ENOENT,
     };
 
     /// <summary>kmod 34.2, as Debian 13 ships it.</summary>
@@ -51,8 +60,8 @@ public sealed class KmodProfile
     {
         Version = "34.2",
         Features = "+ZSTD +XZ +ZLIB +OPENSSL",
-        ModprobeConfigDirectories = ["/etc/modprobe.d", "/run/modprobe.d", "/usr/local/lib/modprobe.d", "/usr/lib/modprobe.d"],
-        DepmodConfigDirectories = ["/etc/depmod.d", "/run/depmod.d", "/usr/local/lib/depmod.d", "/usr/lib/depmod.d"],
+        ModprobeConfigDirectories = ["/etc/modprobe.d", "/run/modprobe.d", "/usr/local/lib/modprobe.d", "/usr/lib/modprobe.d", "/lib/modprobe.d"],
+        DepmodConfigDirectories = ["/etc/depmod.d", "/run/depmod.d", "/usr/local/lib/depmod.d", "/usr/lib/depmod.d", "/lib/depmod.d"],
         ReadsAliasConfigFiles = false,
         ParsesWeakDependencies = true,
         WritesWeakDependencies = true,
@@ -72,6 +81,15 @@ public sealed class KmodProfile
         // lsmod
         LsmodReadsOptions = true,
         LsmodLogsAsTool = true,
+
+        // modprobe
+        ModprobeWaitHelp = "-w, --wait=<MSEC>",
+        ModprobeLoadsModulePaths = true,
+        ModprobeRejectsLongModuleDirectory = true,
+        ConfigReportsUnstatableEntries = true,
+        ConfigKeepsEndOfFileAfterBackslash = false,
+        DependencyLookupFailure = "failed to lookup dependency",
+        MissingSectionErrno = Errno.ENODATA,
     };
 
     /// <summary>
@@ -106,7 +124,10 @@ public sealed class KmodProfile
     /// <summary>modprobe.d files named <c>*.alias</c> are read besides <c>*.conf</c> (kmod ≤ 32).</summary>
     public required bool ReadsAliasConfigFiles { get; init; }
 
-    /// <summary><c>weakdep</c> lines of modprobe.d are read (kmod ≥ 33); otherwise they are bad lines.</summary>
+    /// <summary>
+    /// <c>weakdep</c> lines of modprobe.d are read, and <c>modules.weakdep</c> of the module directory joins the
+    /// configuration files as <c>modules.softdep</c> does (kmod ≥ 33); otherwise <c>weakdep</c> is a bad line.
+    /// </summary>
     public required bool ParsesWeakDependencies { get; init; }
 
     /// <summary>depmod writes <c>modules.weakdep</c> (kmod ≥ 33).</summary>
@@ -165,6 +186,53 @@ public sealed class KmodProfile
     /// its own error as <c>Error: ...</c>.
     /// </summary>
     public required bool LsmodLogsAsTool { get; init; }
+
+    // modprobe
+
+    /// <summary>
+    /// How modprobe's <c>--help</c> shows <c>-w</c>: <c>-w, --wait &lt;MSEC&gt;</c> (kmod 30) or
+    /// <c>-w, --wait=&lt;MSEC&gt;</c> (kmod 34, whose help texts were unified). The only line that differs.
+    /// </summary>
+    public required string ModprobeWaitHelp { get; init; }
+
+    /// <summary>
+    /// modprobe takes an argument that starts with <c>/</c> or <c>./</c> as a module file, its dependencies
+    /// from modules.dep (kmod ≥ 31); kmod 30 looks every argument up as a name or alias. In either profile
+    /// nothing after <c>--</c> is a path (a ModKit safety rule: the kernel runs <c>modprobe -q -- NAME</c>).
+    /// </summary>
+    public required bool ModprobeLoadsModulePaths { get; init; }
+
+    /// <summary>
+    /// modprobe refuses a <c>-d</c>/<c>-S</c> module directory longer than PATH_MAX with
+    /// <c>bad directory …: path too long</c> (kmod ≥ 34); kmod 30 cuts the path short and carries on.
+    /// </summary>
+    public required bool ModprobeRejectsLongModuleDirectory { get; init; }
+
+    /// <summary>
+    /// A modprobe.d entry that cannot be stat'ed (a dangling <c>*.conf</c> link) is reported as
+    /// <c>Cannot stat directory entry: …</c> and skipped (kmod ≥ 34); kmod 30 takes it for whatever the entry
+    /// stat'ed before it was (a folder: reported as one; a file: kept, and then silently fails to open).
+    /// </summary>
+    public required bool ConfigReportsUnstatableEntries { get; init; }
+
+    /// <summary>
+    /// A modprobe.d file that ends in a backslash gets getc's EOF (a 0xFF byte) at the end of its last line
+    /// (kmod ≤ 33, <c>freadline_wrapped</c>); kmod 34 drops the backslash and adds nothing.
+    /// </summary>
+    public required bool ConfigKeepsEndOfFileAfterBackslash { get; init; }
+
+    /// <summary>
+    /// libkmod's error when a softdep (or weakdep) name cannot be looked up, before <c> '&lt;name&gt;', continuing
+    /// anyway.</c>: <c>failed to lookup soft dependency</c> (kmod 30) or <c>failed to lookup dependency</c> (kmod ≥ 33).
+    /// </summary>
+    public required string DependencyLookupFailure { get; init; }
+
+    /// <summary>
+    /// The error libkmod reports for a module that lacks the ELF section asked for (<c>__versions</c> for
+    /// <c>--show-modversions</c>, exported symbols for <c>--show-exports</c>): <see cref="Errno.ENOENT"/> in
+    /// kmod 30, <see cref="Errno.ENODATA"/> (<c>No data available</c>) from kmod 31.
+    /// </summary>
+    public required int MissingSectionErrno { get; init; }
 
     /// <summary>The profile named by <c>MODKIT_KMOD</c> (<c>30</c>, <c>34</c> or <c>34.2</c>), or null for any other value.</summary>
     public static KmodProfile? FromName(string? name) => name switch

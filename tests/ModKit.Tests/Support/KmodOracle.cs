@@ -66,6 +66,13 @@ internal sealed class KmodOracle
         return (words[1], [words[2], words[3], "--argv0", argv0, words[6]], null);
     }
 
+    /// <summary>
+    /// A bash command line that runs this kmod as <paramref name="tool"/> with the shell's arguments
+    /// (<c>"$@"</c>), for tests that must set up the process's descriptors themselves.
+    /// </summary>
+    public string BashCommand(string tool) =>
+        this == Kmod30 ? $"exec -a {tool} {Kmod.Binary} \"$@\"" : $"exec {_wrapper(tool)} \"$@\"";
+
     /// <summary>Runs ModKit's binary as <paramref name="tool"/> in this oracle's profile.</summary>
     public ProcessResult RunModKit(string tool, IEnumerable<string> args, string? workingDirectory = null, TimeSpan? timeout = null,
         IDictionary<string, string>? environment = null)
