@@ -168,7 +168,8 @@ public sealed class KmodProfile
     /// Where <c>kmod static-nodes</c> writes without <c>--output</c>: kmod 30 opens the path <c>/dev/stdout</c> like
     /// any output file (its folder made if missing, the file reopened and truncated: <c>&gt;&gt; file</c> is
     /// overwritten from its start; with standard output closed, <c>modules.devname</c> itself, opened first on
-    /// descriptor 1, is emptied and nothing is written); <see langword="null"/> in kmod 34: standard output as it is.
+    /// descriptor 1, is emptied and nothing is written: ModKit writes nothing but keeps the file, a deliberate
+    /// difference); <see langword="null"/> in kmod 34: standard output as it is.
     /// </summary>
     public required string? StaticNodesDefaultOutput { get; init; }
 
