@@ -31,6 +31,11 @@ public sealed class KmodProfile
         IndexLayout = IndexLayout.PostOrder,
         SyslogWhenStderrClosed = false,
         CommandLines = KmodCommandLines.Kmod30,
+
+        // depmod
+        DepmodCreatesOutputDirectory = false,
+        DepmodRefusesLongDirectoryPaths = false,
+        DepmodSkipsUnreadableConfigEntries = false,
     };
 
     /// <summary>kmod 34.2, as Debian 13 ships it.</summary>
@@ -46,6 +51,11 @@ public sealed class KmodProfile
         IndexLayout = IndexLayout.PreOrder,
         SyslogWhenStderrClosed = true,
         CommandLines = KmodCommandLines.Kmod34,
+
+        // depmod
+        DepmodCreatesOutputDirectory = true,
+        DepmodRefusesLongDirectoryPaths = true,
+        DepmodSkipsUnreadableConfigEntries = true,
     };
 
     /// <summary>
@@ -94,6 +104,29 @@ public sealed class KmodProfile
 
     /// <summary>The tools' option tables, help texts and command-line messages.</summary>
     public required KmodCommandLines CommandLines { get; init; }
+
+    // depmod (its option table and help text follow CommandLines: tools/depmod.c's cmdopts and help())
+
+    /// <summary>
+    /// depmod makes its output directory (<c>mkdir -p</c>, mode 0755) before writing its files (kmod ≥ 31, with
+    /// <c>-o</c>); kmod 30 stops with <c>FATAL: could not open directory</c> when it does not exist (module paths
+    /// given on the command line under a base directory that has no module directory).
+    /// </summary>
+    public required bool DepmodCreatesOutputDirectory { get; init; }
+
+    /// <summary>
+    /// depmod refuses a module or output directory path (<c>basedir/moduledir/version</c>) of PATH_MAX bytes or
+    /// more with <c>ERROR: Bad directory …: path too long</c> (kmod ≥ 34); kmod 30 cuts it short and fails later.
+    /// </summary>
+    public required bool DepmodRefusesLongDirectoryPaths { get; init; }
+
+    /// <summary>
+    /// A depmod.d entry named <c>*.conf</c> that cannot be stat'ed (a dangling link) is reported while the folder
+    /// is listed (<c>ERROR: Cannot stat directory entry: &lt;dir&gt;&lt;name&gt;</c>, without a slash) and skipped, so
+    /// a file of that name in a later folder is read (kmod ≥ 34); kmod 30 takes it, then fails to open it
+    /// (<c>ERROR: file parse …</c>).
+    /// </summary>
+    public required bool DepmodSkipsUnreadableConfigEntries { get; init; }
 
     /// <summary>The profile named by <c>MODKIT_KMOD</c> (<c>30</c>, <c>34</c> or <c>34.2</c>), or null for any other value.</summary>
     public static KmodProfile? FromName(string? name) => name switch

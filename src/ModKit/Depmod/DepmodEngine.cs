@@ -68,6 +68,31 @@ public static partial class DepmodEngine
     }
 
     /// <summary>
+    /// Reads one of depmod's inputs in the module directory (modules.order, modules.builtin, modules.builtin.modinfo)
+    /// as kmod's <c>dfdopen</c> opens it: the directory first, then the file in it, each failure a warning of its own.
+    /// </summary>
+    internal static bool TryReadInput(string moduleDirectory, string name, Action<DepmodLogLevel, string> log, out byte[] contents)
+    {
+        contents = [];
+        if (!Directory.Exists(moduleDirectory))
+        {
+            log(DepmodLogLevel.Warning, $"could not open directory {moduleDirectory}: {Errno.Describe(Errno.ENOENT)}");
+            return false;
+        }
+
+        try
+        {
+            contents = File.ReadAllBytes(Path.Combine(moduleDirectory, name));
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log(DepmodLogLevel.Warning, $"could not open {name} at {moduleDirectory}: {Errno.DescribeFileError(e)}");
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Sorts by modules.order (kmod <c>depmod_modules_sort</c>): listed modules first, in the order of their
     /// last listing; the others after them in their current order. A missing file or a last line without a
     /// newline leaves the order as it is.
@@ -75,16 +100,8 @@ public static partial class DepmodEngine
     private static List<DepmodModule> SortByModulesOrder(string moduleDirectory, List<DepmodModule> modules, Action<DepmodLogLevel, string> log)
     {
         const string OrderFile = "modules.order";
-        byte[] contents;
-        try
-        {
-            contents = File.ReadAllBytes(Path.Combine(moduleDirectory, OrderFile));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            log(DepmodLogLevel.Warning, $"could not open {OrderFile} at {moduleDirectory}: {Errno.DescribeFileError(e)}");
+        if (!TryReadInput(moduleDirectory, OrderFile, log, out byte[] contents))
             return modules;
-        }
 
         var lines = new List<string>();
         int start = 0;

@@ -319,20 +319,7 @@ public sealed partial class DepmodResult
         return i > start;
     }
 
-    private bool TryReadInput(string name, out byte[] contents)
-    {
-        try
-        {
-            contents = File.ReadAllBytes(Path.Combine(_settings.ModuleDirectory, name));
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Warn($"could not open {name} at {_settings.ModuleDirectory}: {Errno.DescribeFileError(e)}");
-            contents = [];
-            return false;
-        }
-    }
+    private bool TryReadInput(string name, out byte[] contents) => DepmodEngine.TryReadInput(_settings.ModuleDirectory, name, Log, out contents);
 
     /// <summary>Lines as <c>fgets</c> returns them, each with its newline if it has one.</summary>
     private static IEnumerable<string> Lines(byte[] contents)
