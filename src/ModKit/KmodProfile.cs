@@ -36,6 +36,8 @@ public sealed class KmodProfile
         DepmodCreatesOutputDirectory = false,
         DepmodRefusesLongDirectoryPaths = false,
         DepmodSkipsUnreadableConfigEntries = false,
+        DepmodModulesOrderFirstLineWins = false,
+        DepmodRefusesNonAsciiIndexText = false,
     };
 
     /// <summary>kmod 34.2, as Debian 13 ships it.</summary>
@@ -56,6 +58,8 @@ public sealed class KmodProfile
         DepmodCreatesOutputDirectory = true,
         DepmodRefusesLongDirectoryPaths = true,
         DepmodSkipsUnreadableConfigEntries = true,
+        DepmodModulesOrderFirstLineWins = true,
+        DepmodRefusesNonAsciiIndexText = true,
     };
 
     /// <summary>
@@ -127,6 +131,19 @@ public sealed class KmodProfile
     /// (<c>ERROR: file parse …</c>).
     /// </summary>
     public required bool DepmodSkipsUnreadableConfigEntries { get; init; }
+
+    /// <summary>
+    /// A module listed more than once in modules.order takes the place of its first line (kmod ≥ 34); in kmod 30
+    /// the last line counts.
+    /// </summary>
+    public required bool DepmodModulesOrderFirstLineWins { get; init; }
+
+    /// <summary>
+    /// depmod stops (<c>FATAL: Module index: bad character …</c>) at the first index key or value with a byte of
+    /// 0x80 or more (kmod ≥ 34 compares the byte unsigned). kmod 30 compares a signed <c>char</c>, so on x86 its
+    /// check never fires and such keys are stored (see <see cref="Depmod.DepmodSettings.AllowNonAsciiOutsideChildTables"/>).
+    /// </summary>
+    public required bool DepmodRefusesNonAsciiIndexText { get; init; }
 
     /// <summary>The profile named by <c>MODKIT_KMOD</c> (<c>30</c>, <c>34</c> or <c>34.2</c>), or null for any other value.</summary>
     public static KmodProfile? FromName(string? name) => name switch

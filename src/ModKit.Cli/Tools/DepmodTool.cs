@@ -164,6 +164,7 @@ internal sealed class DepmodTool
 
         var settings = new DepmodSettings(directory)
         {
+            Profile = _context.Profile,
             Configuration = configuration,
             ModulePaths = modulePaths.Count > 0 ? modulePaths : null,
             SymbolPrefix = symbolPrefix,
@@ -241,7 +242,7 @@ internal sealed class DepmodTool
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                Fatal($"could not create directory {target}: {Errno.DescribeFileError(e)}");
+                Fatal($"could not create directory {target}: {(HasFileAmongParents(target) ? Errno.Describe(Errno.ENOTDIR) : Errno.DescribeFileError(e))}");
             }
         }
         else if (!Directory.Exists(target))
@@ -262,6 +263,18 @@ internal sealed class DepmodTool
         return 0;
     }
 
+    /// <summary>Whether some leading part of the path is a file, which makes <c>mkdir</c> fail with ENOTDIR (.NET says "not found").</summary>
+    private static bool HasFileAmongParents(string path)
+    {
+        for (int slash = path.IndexOf('/', 1); slash > 0; slash = path.IndexOf('/', slash + 1))
+        {
+            if (File.Exists(path[..slash]))
+                return true;
+        }
+
+        return File.Exists(path);
+    }
+
     /// <summary>
     /// kmod's <c>depfile_up_to_date</c>: modules.dep exists and no module file below the directory is newer.
     /// Any error (no modules.dep) means "not up to date".
@@ -269,6 +282,12 @@ internal sealed class DepmodTool
     private bool IsUpToDate(string directory)
     {
         DateTime dependencies;
+        if (!Directory.Exists(directory))
+        {
+            _log.Error($"could not open directory {directory}: {Errno.Describe(Errno.ENOENT)}");
+            return false;
+        }
+
         try
         {
             var info = new FileInfo(Path.Combine(directory, "modules.dep"));

@@ -26,7 +26,7 @@ public static partial class DepmodEngine
         // kmod builds its module array by walking its module-name hash table, then sorts by modules.order.
         var modules = found.Values.ToList();
         modules.Sort((a, b) => KmodHashOrder.Comparer(KmodHashOrder.ModuleBuckets)(a.Name, b.Name));
-        modules = SortByModulesOrder(settings.ModuleDirectory, modules, log);
+        modules = SortByModulesOrder(settings.ModuleDirectory, modules, settings.Profile.DepmodModulesOrderFirstLineWins, log);
         for (int i = 0; i < modules.Count; i++)
             modules[i].Index = i;
 
@@ -94,10 +94,11 @@ public static partial class DepmodEngine
 
     /// <summary>
     /// Sorts by modules.order (kmod <c>depmod_modules_sort</c>): listed modules first, in the order of their
-    /// last listing; the others after them in their current order. A missing file or a last line without a
-    /// newline leaves the order as it is.
+    /// last listing (kmod 30) or of their first (kmod ≥ 34); the others after them in their current order. A
+    /// missing file or a last line without a newline leaves the order as it is.
     /// </summary>
-    private static List<DepmodModule> SortByModulesOrder(string moduleDirectory, List<DepmodModule> modules, Action<DepmodLogLevel, string> log)
+    private static List<DepmodModule> SortByModulesOrder(string moduleDirectory, List<DepmodModule> modules, bool firstLineWins,
+        Action<DepmodLogLevel, string> log)
     {
         const string OrderFile = "modules.order";
         if (!TryReadInput(moduleDirectory, OrderFile, log, out byte[] contents))
@@ -125,10 +126,11 @@ public static partial class DepmodEngine
                 byPath.TryAdd(key, module);
         }
 
+        // Listed modules get negative keys, below every unlisted one's.
         int total = lines.Count + 1;
         for (int i = 0; i < lines.Count; i++)
         {
-            if (byPath.TryGetValue(lines[i], out var module))
+            if (byPath.TryGetValue(lines[i], out var module) && !(firstLineWins && module.SortKey < 0))
                 module.SortKey = i + 1 - total;
         }
 
