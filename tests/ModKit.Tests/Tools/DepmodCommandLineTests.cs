@@ -22,6 +22,7 @@ public sealed class DepmodCommandLineTests
             ["--bogus"],
             ["-P"],
             ["-P", "ab", "6.1"],
+            ["-P", "", "6.1"],
             ["-b"],
             ["abc"],
             ["-b", "/nonexistent", "6.1.0"],

@@ -63,7 +63,7 @@ public sealed class DepmodToolTests
     [Theory]
     [InlineData("bookworm", "plain", "30")]
     [InlineData("bookworm", "plain", "34")]
-    [InlineData("trixie", "xz", "34")]
+    [InlineData("trixie", "plain", "34")]
     public void DepmodShow_PrintsWhatKmodPrints(string release, string kind, string kmod)
     {
         var oracle = KmodOracle.Named(kmod);
@@ -109,6 +109,30 @@ public sealed class DepmodToolTests
         var prefix = InProcessTool.Run("depmod", ["-P", "ab", "6.1.0"]);
         Assert.Equal(1, prefix.ExitCode);
         Assert.Equal("depmod: FATAL: -P only takes a single char\n", prefix.StderrText);
+    }
+
+    /// <summary>
+    /// The default depmod.d folders: kmod 34.2 reads /usr/lib/depmod.d where kmod 30 read /lib/depmod.d (kmod's own
+    /// folders cannot be moved under a test root, so this checks ModKit alone, under a root of its own).
+    /// </summary>
+    [Theory]
+    [InlineData("30", "lib/depmod.d", "foo")]
+    [InlineData("30", "usr/lib/depmod.d", "updates")]
+    [InlineData("34", "usr/lib/depmod.d", "foo")]
+    [InlineData("34", "lib/depmod.d", "updates")]
+    public void DefaultConfigurationFolders_FollowTheProfile(string kmod, string folder, string winner)
+    {
+        using var root = new TempDirectory();
+        string modules = Path.Combine(root.Path, "lib", "modules", "4.4.4");
+        foreach (string sub in new[] { "kernel", "updates", "foo" })
+            new TestModuleBuilder().Info("alias", "from-" + sub).WriteTo($"{modules}/{sub}/mod-simple.ko");
+        Directory.CreateDirectory(Path.Combine(root.Path, folder));
+        File.WriteAllText(Path.Combine(root.Path, folder, "test.conf"), "search foo built-in\n");
+
+        var result = InProcessTool.Run("depmod", ["-n", "4.4.4"], root: root.Path, profile: KmodOracle.Named(kmod).Profile);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.StartsWith($"{winner}/mod-simple.ko:\n", result.StdoutText, StringComparison.Ordinal);
     }
 
     /// <summary>Every file the profile writes equals the oracle's, with mode 0644, and nothing else of depmod's is there.</summary>
