@@ -46,7 +46,7 @@ public sealed class KmodProfile
         Version = "34.2",
         Features = "+ZSTD +XZ +ZLIB +OPENSSL",
         ModprobeConfigDirectories = ["/etc/modprobe.d", "/run/modprobe.d", "/usr/local/lib/modprobe.d", "/usr/lib/modprobe.d"],
-        DepmodConfigDirectories = ["/etc/depmod.d", "/run/depmod.d", "/usr/local/lib/depmod.d", "/usr/lib/depmod.d"],
+        DepmodConfigDirectories = ["/etc/depmod.d", "/run/depmod.d", "/usr/local/lib/depmod.d", "/usr/lib/depmod.d", "/lib/depmod.d"],
         ReadsAliasConfigFiles = false,
         ParsesWeakDependencies = true,
         WritesWeakDependencies = true,
