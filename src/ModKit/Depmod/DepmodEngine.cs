@@ -157,7 +157,7 @@ public static partial class DepmodEngine
                 }
                 catch (ModuleFormatException e)
                 {
-                    errors[i] = $"failed to load symbols from {module.Path}: {e.Message}";
+                    errors[i] = $"failed to load symbols from {module.Path}: {Errno.Describe(e.ErrorNumber)}";
                 }
 
                 if (elf.TryReadSection(".modinfo", out var modinfo))
@@ -183,7 +183,7 @@ public static partial class DepmodEngine
             }
             catch (ModuleFormatException e)
             {
-                errors[i] = $"failed to load symbols from {module.Path}: {e.Message}";
+                errors[i] = $"failed to load symbols from {module.Path}: {Errno.Describe(e.ErrorNumber)}";
             }
         });
 

@@ -118,6 +118,26 @@ public abstract partial class DepmodSyntheticTests
         }, root => ["-C", root + "/etc/first", "-C", root + "/etc/second"]);
     }
 
+    /// <summary>
+    /// Files that are no modules: cut short, empty, text; each is listed without dependencies after kmod's
+    /// <c>failed to load symbols from …: &lt;strerror&gt;</c>.
+    /// </summary>
+    [Fact]
+    public void BrokenModuleFiles_AreListed_WithKmodsErrors()
+    {
+        AssertSameAsKmod(dir =>
+        {
+            new TestModuleBuilder().Exports("a_fn").WriteTo($"{dir}/kernel/a.ko");
+            new TestModuleBuilder().Needs("a_fn").WriteTo($"{dir}/kernel/b.ko");
+            byte[] whole = new TestModuleBuilder().Exports("c_fn").Needs("a_fn").Build();
+            File.WriteAllBytes($"{dir}/kernel/cut.ko", whole[..(whole.Length / 2)]);
+            File.WriteAllBytes($"{dir}/kernel/header.ko", whole[..70]);
+            File.WriteAllBytes($"{dir}/kernel/empty.ko", []);
+            File.WriteAllText($"{dir}/kernel/text.ko", "not a module\n");
+            File.WriteAllText($"{dir}/modules.order", "kernel/a.ko\nkernel/cut.ko\nkernel/header.ko\nkernel/empty.ko\nkernel/text.ko\nkernel/b.ko\n");
+        });
+    }
+
     [Theory]
     [InlineData("-e", false)]
     [InlineData("-eF", true)]
