@@ -138,6 +138,21 @@ public abstract partial class DepmodSyntheticTests
         });
     }
 
+    /// <summary>Odd <c>.modinfo</c> strings: no <c>=</c>, empty values, spaces, repeated and upper-case keys.</summary>
+    [Fact]
+    public void OddModinfoStrings()
+    {
+        AssertSameAsKmod(dir =>
+        {
+            new TestModuleBuilder().RawInfo("alias").RawInfo("alias=").RawInfo("alias=two words").RawInfo(" alias=lead")
+                .RawInfo("ALIAS=upper").RawInfo("softdep=pre: b").RawInfo("softdep=pre: b").RawInfo("softdep=")
+                .RawInfo("weakdep= b").RawInfo("weakdep").RawInfo("alias=x=y").RawInfo("").RawInfo("alias=last")
+                .WriteTo($"{dir}/kernel/a.ko");
+            new TestModuleBuilder().RawInfo("alias=devname:").RawInfo("alias=char-major-1").RawInfo("alias=devname:x")
+                .RawInfo("alias=block-major-x-1").WriteTo($"{dir}/kernel/b.ko");
+        }, root => ["-w"]);
+    }
+
     [Theory]
     [InlineData("-e", false)]
     [InlineData("-eF", true)]
