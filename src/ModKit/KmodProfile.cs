@@ -38,6 +38,7 @@ public sealed class KmodProfile
         DepmodSkipsUnreadableConfigEntries = false,
         DepmodModulesOrderFirstLineWins = false,
         DepmodRefusesNonAsciiIndexText = false,
+        DepmodModuleLimit = null,
     };
 
     /// <summary>kmod 34.2, as Debian 13 ships it.</summary>
@@ -60,6 +61,7 @@ public sealed class KmodProfile
         DepmodSkipsUnreadableConfigEntries = true,
         DepmodModulesOrderFirstLineWins = true,
         DepmodRefusesNonAsciiIndexText = true,
+        DepmodModuleLimit = ushort.MaxValue,
     };
 
     /// <summary>
@@ -144,6 +146,13 @@ public sealed class KmodProfile
     /// check never fires and such keys are stored (see <see cref="Depmod.DepmodSettings.AllowNonAsciiOutsideChildTables"/>).
     /// </summary>
     public required bool DepmodRefusesNonAsciiIndexText { get; init; }
+
+    /// <summary>
+    /// depmod stops with <c>FATAL: could not build module array: Numerical result out of range</c> when it finds this
+    /// many modules or more (kmod ≥ 34: 65535, its module numbers are 16-bit). kmod 30 has the same 16-bit numbers but
+    /// no check: it dies on an assertion (SIGABRT); ModKit's kmod 30 profile has no limit.
+    /// </summary>
+    public required int? DepmodModuleLimit { get; init; }
 
     /// <summary>The profile named by <c>MODKIT_KMOD</c> (<c>30</c>, <c>34</c> or <c>34.2</c>), or null for any other value.</summary>
     public static KmodProfile? FromName(string? name) => name switch

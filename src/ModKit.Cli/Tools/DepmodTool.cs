@@ -186,6 +186,11 @@ internal sealed class DepmodTool
             Fatal($"could not search modules: {Errno.DescribeFileError(e)}");
             return 1;
         }
+        catch (DepmodModuleLimitException)
+        {
+            Fatal($"could not build module array: {Errno.Describe(Errno.ERANGE)}");
+            return 1;
+        }
 
         if (result.ModulesInCycles.Count > 0)
         {

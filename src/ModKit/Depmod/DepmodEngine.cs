@@ -16,12 +16,15 @@ public static partial class DepmodEngine
     /// <param name="settings">The directory, configuration and options.</param>
     /// <returns>The modules in depmod's order with their dependencies, and what the outputs need.</returns>
     /// <exception cref="DirectoryNotFoundException">The module directory cannot be read.</exception>
+    /// <exception cref="DepmodModuleLimitException">More modules than the profile's release numbers (<see cref="KmodProfile.DepmodModuleLimit"/>).</exception>
     public static DepmodResult Run(DepmodSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var log = settings.Log ?? ((_, _) => { });
 
         var found = settings.ModulePaths is { } paths ? FromPaths(settings, paths) : Scan(settings, log);
+        if (settings.Profile.DepmodModuleLimit is { } limit && found.Count >= limit)
+            throw new DepmodModuleLimitException(found.Count, limit);
 
         // kmod builds its module array by walking its module-name hash table, then sorts by modules.order.
         var modules = found.Values.ToList();

@@ -136,6 +136,30 @@ public sealed class DepmodToolTests
         Assert.StartsWith($"{winner}/mod-simple.ko:\n", result.StdoutText, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// 65535 modules (links to one file): kmod 34.2 refuses to number them (16-bit module numbers); kmod 30 dies on
+    /// an assertion there, which ModKit's kmod 30 profile does not copy.
+    /// </summary>
+    [Fact]
+    public void SixtyFiveThousandModules_AreTooManyForKmod34()
+    {
+        using var root = new TempDirectory();
+        string modules = Path.Combine(root.Path, "lib", "modules", "4.4.4", "kernel");
+        Directory.CreateDirectory(modules);
+        new TestModuleBuilder().Exports("a_fn").WriteTo(Path.Combine(root.Path, "a.ko"));
+        for (int i = 0; i < ushort.MaxValue; i++)
+            File.CreateSymbolicLink(Path.Combine(modules, $"m{i:D5}.ko"), "../../../../a.ko");
+        string[] args = ["-n", "-b", root.Path, "4.4.4"];
+
+        var kmod = KmodOracle.Kmod34.Run("depmod", args);
+        var ours = InProcessTool.Run("depmod", args, profile: KmodProfile.Kmod34);
+
+        Assert.Equal("depmod: FATAL: could not build module array: Numerical result out of range\n", kmod.StderrText);
+        Assert.Equal(kmod.StderrText, ours.StderrText);
+        Assert.Equal(kmod.StdoutText, ours.StdoutText);
+        Assert.Equal(kmod.ExitCode, ours.ExitCode);
+    }
+
     /// <summary>Every file the profile writes equals the oracle's, with mode 0644, and nothing else of depmod's is there.</summary>
     private static void AssertSameFiles(KmodOracle oracle, string kmodDirectory, string ourDirectory)
     {
