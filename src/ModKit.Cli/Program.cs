@@ -56,9 +56,13 @@ internal static class Program
 
     // Under NativeAOT the first command-line argument is argv[0] exactly as given (a link's name, a
     // relative path, or what `exec -a` set), which is what kmod dispatches on. Under the JIT (the
-    // test build) it is the .dll's path instead; there /proc/self/cmdline has argv[0].
-    private static string InvocationName() =>
-        System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeCompiled ? Argv0FromProc() : Environment.GetCommandLineArgs()[0];
+    // test build) it is the .dll's path instead; there /proc/self/cmdline has argv[0]. (The JIT build
+    // cannot ask RuntimeFeature: PublishAot makes its runtimeconfig turn dynamic code off.)
+    private static string InvocationName()
+    {
+        string first = Environment.GetCommandLineArgs()[0];
+        return first.EndsWith(".dll", StringComparison.Ordinal) ? Argv0FromProc() : first;
+    }
 
     private static string Argv0FromProc()
     {

@@ -32,7 +32,9 @@ public sealed class DepmodCrashSafetyTests
         string modkit = Path.Combine(AppContext.BaseDirectory, "ModKit.Cli");
         string modprobe = ProcessRunner.Require("/sbin/modprobe", "/usr/sbin/modprobe", "/usr/bin/modprobe");
         int completed = 0;
-        var delays = new[] { 0, 50, 150, 300, 500, 800, 1100, 1500, 2000, 2600, 3300, 4200, 6000 };
+        // The last run is never killed: a loaded machine may need longer than any fixed wait, and one complete
+        // run must leave exactly the new files.
+        var delays = new[] { 0, 50, 150, 300, 500, 800, 1100, 1500, 2000, 2600, 3300, 4200, 6000, Timeout.Infinite };
         foreach (int delay in delays)
         {
             // The old and new contents are kmod 30's files, so ModKit runs as kmod 30 (the build's default is kmod 34.2).
@@ -72,6 +74,6 @@ public sealed class DepmodCrashSafetyTests
                 File.WriteAllBytes(Path.Combine(tree.ModuleDirectory, name), bytes);
         }
 
-        Assert.True(completed > 0, "no run finished; the longest wait is too short for this machine");
+        Assert.True(completed > 0, "the run that was never killed failed");
     }
 }
