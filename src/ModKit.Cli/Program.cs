@@ -8,6 +8,14 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
+        // Started with "2>&-": asked before anything is opened (kmod's modprobe ≥ 31 then uses syslog); /dev/null
+        // then holds descriptor 2 so that no file opened later receives the messages.
+        bool stderrClosed = !StandardStream.IsOpen(2);
+        if (stderrClosed)
+        {
+            StandardStream.Reserve(2);
+        }
+
         var stdout = new StandardStream(1);
         var stderr = new StandardStream(2);
         var kernel = new ModKit.Kernel.LinuxKernel();
@@ -36,6 +44,7 @@ internal static class Program
             Kernel = kernel,
             Profile = profile,
             Syslog = SyslogWriter.For,
+            StderrClosed = stderrClosed,
             KernelRelease = () => kernel.Release,
             Shell = ModKit.Probe.ShellCommand.Run,
         };

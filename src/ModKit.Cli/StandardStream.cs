@@ -6,7 +6,8 @@ namespace ModKit.Cli;
 /// Standard output or error as a write-only stream: each write is <c>write(2)</c> on the descriptor,
 /// at its shared file offset, with the error handling of .NET's console stream (EINTR and partial
 /// writes retried, EAGAIN waited out with <c>poll</c>, EPIPE ignored, other errors an
-/// <see cref="IOException"/> with the system's text).
+/// <see cref="IOException"/> with the system's text). A closed descriptor (EBADF) drops the output, as
+/// C's stdio does: a tool started with <c>2&gt;&amp;-</c> runs on and exits with its own status.
 /// </summary>
 /// <remarks>
 /// .NET's console stream initialises the terminal on its first write: a signal-handling thread, a
@@ -15,8 +16,28 @@ namespace ModKit.Cli;
 /// </remarks>
 internal sealed unsafe partial class StandardStream(int descriptor) : Stream
 {
-    private const int EINTR = 4, EAGAIN = 11, EPIPE = 32;
+    private const int EINTR = 4, EBADF = 9, EAGAIN = 11, EPIPE = 32;
     private const short POLLOUT = 4;
+    private const int F_GETFD = 1;
+    private const int O_WRONLY = 1, O_CLOEXEC = 0x80000;
+
+    /// <summary>Whether <paramref name="descriptor"/> is open (kmod asks with <c>fstat(fileno(stderr))</c>).</summary>
+    public static bool IsOpen(int descriptor) => Fcntl(descriptor, F_GETFD) >= 0;
+
+    /// <summary>
+    /// Opens <c>/dev/null</c> (close-on-exec) on the closed <paramref name="descriptor"/>, the lowest free one,
+    /// so that no file the tool opens later (an index, depmod's output) takes its number and receives the messages
+    /// meant for it. Does nothing when a lower descriptor is free as well.
+    /// </summary>
+    public static void Reserve(int descriptor)
+    {
+        byte* path = stackalloc byte[] { (byte)'/', (byte)'d', (byte)'e', (byte)'v', (byte)'/', (byte)'n', (byte)'u', (byte)'l', (byte)'l', 0 };
+        int opened = OpenFile(path, O_WRONLY | O_CLOEXEC);
+        if (opened >= 0 && opened != descriptor)
+        {
+            CloseFile(opened);
+        }
+    }
 
     public override bool CanRead => false;
 
@@ -51,9 +72,9 @@ internal sealed unsafe partial class StandardStream(int descriptor) : Stream
                         continue;
                     }
 
-                    if (error == EPIPE)
+                    if (error is EPIPE or EBADF)
                     {
-                        return; // the reader has gone: like .NET's console stream, drop the output
+                        return; // the reader has gone, or the descriptor was closed: drop the output
                     }
 
                     if (error == EAGAIN)
@@ -87,6 +108,15 @@ internal sealed unsafe partial class StandardStream(int descriptor) : Stream
 
     [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
     private static partial nint WriteFile(int descriptor, byte* buffer, nuint count);
+
+    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    private static partial int Fcntl(int descriptor, int command);
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true)]
+    private static partial int OpenFile(byte* path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int CloseFile(int descriptor);
 
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     private static partial int Poll(PollDescriptor* descriptors, nuint count, int timeout);

@@ -59,6 +59,12 @@ internal sealed class ToolContext
     public Func<string, Action<int, string>>? Syslog { get; init; }
 
     /// <summary>
+    /// Whether the process started with its standard error closed (<c>2&gt;&amp;-</c>): modprobe of kmod ≥ 31
+    /// then logs to <see cref="Syslog"/> (<see cref="KmodProfile.SyslogWhenStderrClosed"/>).
+    /// </summary>
+    public bool StderrClosed { get; init; }
+
+    /// <summary>
     /// Runs a shell command as <c>system(3)</c> would, with the given environment, sharing the standard
     /// streams; returns the wait status or -1 (modprobe's install and remove commands).
     /// <see cref="ModKit.Probe.ShellCommand.Run"/> in the real program; tests record the calls.

@@ -31,6 +31,21 @@ public sealed class KmodProfile
         IndexLayout = IndexLayout.PostOrder,
         SyslogWhenStderrClosed = false,
         CommandLines = KmodCommandLines.Kmod30,
+
+        // libkmod
+        LogsDecompressionErrors = false,
+        MissingSectionErrno = Errno.ENOENT,
+
+        // insmod
+        InsmodQuotesParameterValues = false,
+        InsmodRoutesLibraryLog = false,
+
+        // rmmod
+        RmmodLogsEachHolder = false,
+
+        // modinfo
+        ModinfoClampsLongKeys = false,
+        ModinfoChecksDirectoryLength = false,
     };
 
     /// <summary>kmod 34.2, as Debian 13 ships it.</summary>
@@ -46,6 +61,21 @@ public sealed class KmodProfile
         IndexLayout = IndexLayout.PreOrder,
         SyslogWhenStderrClosed = true,
         CommandLines = KmodCommandLines.Kmod34,
+
+        // libkmod
+        LogsDecompressionErrors = true,
+        MissingSectionErrno = Errno.ENODATA,
+
+        // insmod
+        InsmodQuotesParameterValues = true,
+        InsmodRoutesLibraryLog = true,
+
+        // rmmod
+        RmmodLogsEachHolder = true,
+
+        // modinfo
+        ModinfoClampsLongKeys = true,
+        ModinfoChecksDirectoryLength = true,
     };
 
     /// <summary>
@@ -89,11 +119,67 @@ public sealed class KmodProfile
     /// <summary>Where depmod places the nodes of the <c>modules.*.bin</c> tries (pre-order from kmod 34).</summary>
     public required IndexLayout IndexLayout { get; init; }
 
-    /// <summary>A tool whose standard error is closed logs to syslog instead (kmod ≥ 31).</summary>
+    /// <summary>
+    /// modprobe, when its standard error is closed (<c>modprobe ... 2&gt;&amp;-</c>), logs to syslog as if given
+    /// <c>-s</c> (kmod ≥ 31, <c>tools/modprobe.c</c>: <c>fstat(fileno(stderr))</c> after the options are read).
+    /// Only modprobe does this; kmod 34.2's insmod, rmmod, modinfo, lsmod and depmod do not.
+    /// </summary>
     public required bool SyslogWhenStderrClosed { get; init; }
 
     /// <summary>The tools' option tables, help texts and command-line messages.</summary>
     public required KmodCommandLines CommandLines { get; init; }
+
+    // libkmod
+
+    /// <summary>
+    /// libkmod reports why a compressed module could not be decompressed (<c>xz: File is corrupt</c>,
+    /// <c>zstd: ...</c>). kmod 30 logs these through a context it has not set yet, so they never appear.
+    /// </summary>
+    public required bool LogsDecompressionErrors { get; init; }
+
+    /// <summary>
+    /// The error a module without a needed ELF section (e.g. <c>.modinfo</c>) gives: ENOENT in kmod 30,
+    /// ENODATA (<c>No data available</c>) from kmod 31.
+    /// </summary>
+    public required int MissingSectionErrno { get; init; }
+
+    // insmod
+
+    /// <summary>
+    /// insmod wraps a parameter value that contains a space in double quotes (<c>x=a b</c> becomes
+    /// <c>x="a b"</c>, <c>tools/opt.c: options_from_array</c>, kmod ≥ 34); kmod 30's insmod joins its
+    /// arguments as they are.
+    /// </summary>
+    public required bool InsmodQuotesParameterValues { get; init; }
+
+    /// <summary>
+    /// insmod routes libkmod's messages through its own log (<c>insmod: ERROR: ...</c>, more with each
+    /// <c>-v</c>; kmod 34). kmod 30's insmod leaves libkmod's default logger, which prints nothing on insmod's paths.
+    /// </summary>
+    public required bool InsmodRoutesLibraryLog { get; init; }
+
+    // rmmod
+
+    /// <summary>
+    /// rmmod logs each holder of an in-use module as a log message of its own (kmod 34:
+    /// <c>rmmod: ERROR: Module a is in use by:rmmod: ERROR:  b</c>...); kmod 30 writes the names
+    /// straight to standard error after the first message.
+    /// </summary>
+    public required bool RmmodLogsEachHolder { get; init; }
+
+    // modinfo
+
+    /// <summary>
+    /// modinfo pads a key longer than 15 characters with nothing (kmod 34 clamps the width); kmod 30's
+    /// <c>printf("%-*s", 15 - keylen)</c> pads it by <c>keylen - 15</c> spaces instead.
+    /// </summary>
+    public required bool ModinfoClampsLongKeys { get; init; }
+
+    /// <summary>
+    /// modinfo rejects a <c>-b</c>/<c>-k</c> module directory of <c>PATH_MAX</c> or more bytes with
+    /// <c>bad directory ...: path too long</c> (kmod 34); kmod 30 goes on with the truncated path.
+    /// </summary>
+    public required bool ModinfoChecksDirectoryLength { get; init; }
 
     /// <summary>The profile named by <c>MODKIT_KMOD</c> (<c>30</c>, <c>34</c> or <c>34.2</c>), or null for any other value.</summary>
     public static KmodProfile? FromName(string? name) => name switch

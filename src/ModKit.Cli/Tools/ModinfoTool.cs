@@ -15,6 +15,9 @@ internal sealed class ModinfoTool
     private readonly ToolContext _context;
     private readonly ToolLog _log;
     private readonly ToolOutput _out;
+    // The size of kmod's path buffers (PATH_MAX, with the terminating NUL).
+    private const int PathMax = 4096;
+
     private byte _separator = (byte)'\n';
     private byte[]? _field;
 
@@ -74,6 +77,13 @@ internal sealed class ModinfoTool
         string directory = root is not null || kernelVersion is not null
             ? $"{root ?? string.Empty}/lib/modules/{kernelVersion ?? _context.KernelRelease()}"
             : _context.UnderRoot("/lib/modules/" + _context.KernelRelease());
+        if ((root is not null || kernelVersion is not null) && _context.Profile.ModinfoChecksDirectoryLength
+            && Encoding.UTF8.GetByteCount(directory) >= PathMax)
+        {
+            _log.Error($"bad directory {directory}: path too long");
+            return 1;
+        }
+
         var modules = new ModuleDirectory(_context.MakeAbsolute(directory));
 
         // Which arguments name module files is decided up front (a stat each), so their contents can
@@ -212,8 +222,8 @@ internal sealed class ModinfoTool
         }
 
         int error = prefetch is not null
-            ? prefetch.Take(index, out var entries)
-            : modules.TryGetInfo(module, out entries);
+            ? prefetch.Take(index, out var entries, out var failure)
+            : modules.TryGetInfo(module, out entries, out failure);
         if (error != 0)
         {
             // A kernel older than 5.2 has no modules.builtin.modinfo: not an error.
@@ -223,6 +233,18 @@ internal sealed class ModinfoTool
             }
 
             _out.Flush();
+            var profile = _context.Profile;
+            if (failure is { LibkmodFunction: { } function } && profile.LogsDecompressionErrors)
+            {
+                // modinfo leaves libkmod's default logger in place: "libkmod: ERROR: <function>: <message>".
+                _log.Raw($"libkmod: ERROR: {function}: {failure.Message}\n");
+            }
+
+            if (failure is { MissingSection: true })
+            {
+                error = profile.MissingSectionErrno;
+            }
+
             _log.Error($"could not get modinfo from '{module.Name}': {Errno.Describe(error)}");
             return false;
         }
@@ -259,8 +281,10 @@ internal sealed class ModinfoTool
                 continue;
             }
 
-            // printf("%s:%-*s%s", key, 15 - keylen, "", value): a negative width pads too (left-justified).
-            _out.Write(key).Write((byte)':').Spaces(Math.Abs(15 - key.Length)).Write(entry.RawValue.Span).Write(_separator);
+            // printf("%s:%-*s%s", key, 15 - keylen, "", value): in kmod 30 a negative width pads too (left-justified);
+            // kmod 34 clamps the key length to 15 first.
+            int padding = _context.Profile.ModinfoClampsLongKeys ? Math.Max(0, 15 - key.Length) : Math.Abs(15 - key.Length);
+            _out.Write(key).Write((byte)':').Spaces(padding).Write(entry.RawValue.Span).Write(_separator);
         }
 
         if (_field is null)

@@ -127,10 +127,7 @@ internal sealed class ModprobeTool
             }
         }
 
-        if (syslog)
-        {
-            _log.UseSyslog(_context.Syslog?.Invoke(_log.Program) ?? ((_, _) => { }));
-        }
+        _log.Open(_context, syslog, _context.Profile.SyslogWhenStderrClosed);
 
         var args = parser.Remaining;
 

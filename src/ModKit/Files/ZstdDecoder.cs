@@ -54,7 +54,7 @@ internal static unsafe class ZstdDecoder
 
                     if (Zstd.IsError(ret) != 0)
                     {
-                        ModuleFormatException.Throw("zstd: " + ErrorName(ret), Errno.EINVAL);
+                        throw new ModuleFormatException("zstd: " + ErrorName(ret), Errno.EINVAL) { LibkmodFunction = "kmod_file_load_zstd" };
                     }
 
                     // A full output buffer may leave decoded data inside the decoder; a return of 0 means

@@ -204,14 +204,22 @@ public sealed class ModuleDirectory : IDisposable
     /// <param name="module">The module.</param>
     /// <param name="entries">The entries.</param>
     /// <returns>0, or the error number kmod reports.</returns>
-    public int TryGetInfo(ModuleReference module, out List<ModInfoEntry> entries)
+    public int TryGetInfo(ModuleReference module, out List<ModInfoEntry> entries) => TryGetInfo(module, out entries, out _);
+
+    /// <summary>As <see cref="TryGetInfo(ModuleReference, out List{ModInfoEntry})"/>, with what was wrong with a module file.</summary>
+    /// <param name="module">The module.</param>
+    /// <param name="entries">The entries.</param>
+    /// <param name="failure">What was wrong with the module's file, when that was the failure; otherwise <see langword="null"/>.</param>
+    /// <returns>0, or the error number kmod 30 reports.</returns>
+    public int TryGetInfo(ModuleReference module, out List<ModInfoEntry> entries, out ModuleFormatException? failure)
     {
+        failure = null;
         if (IsBuiltin(module))
         {
             return BuiltinModInfo.TryRead(System.IO.Path.Combine(Path, BuiltinModInfo.FileName), module.Name, out entries);
         }
 
-        return ModuleFile.TryGetInfo(ResolvePath(module), out entries);
+        return ModuleFile.TryGetInfo(ResolvePath(module), out entries, out failure);
     }
 
     private IReadOnlyList<ModuleReference>? FromDependencies(string name)

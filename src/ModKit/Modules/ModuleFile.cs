@@ -87,7 +87,7 @@ public sealed class ModuleFile : IDisposable
     {
         if (!Elf.TryReadSection(".modinfo", out var data))
         {
-            ModuleFormatException.Throw("no .modinfo section", Errno.ENOENT);
+            throw new ModuleFormatException("no .modinfo section", Errno.ENOENT) { MissingSection = true };
         }
 
         return ModInfoStrings.Parse(data);
@@ -144,9 +144,17 @@ public sealed class ModuleFile : IDisposable
     /// <param name="path">The module file's path; <see langword="null"/> reports <see cref="Errno.ENOENT"/>.</param>
     /// <param name="entries">The entries.</param>
     /// <returns>0, or the error number kmod reports.</returns>
-    public static int TryGetInfo(string? path, out List<ModInfoEntry> entries)
+    public static int TryGetInfo(string? path, out List<ModInfoEntry> entries) => TryGetInfo(path, out entries, out _);
+
+    /// <summary>Opens <paramref name="path"/> and reads what modinfo lists, reporting failures as kmod's error numbers.</summary>
+    /// <param name="path">The module file's path; <see langword="null"/> reports <see cref="Errno.ENOENT"/>.</param>
+    /// <param name="entries">The entries.</param>
+    /// <param name="failure">What was wrong with the file, when that was the failure; otherwise <see langword="null"/>.</param>
+    /// <returns>0, or the error number kmod 30 reports.</returns>
+    public static int TryGetInfo(string? path, out List<ModInfoEntry> entries, out ModuleFormatException? failure)
     {
         entries = [];
+        failure = null;
         if (path is null)
         {
             return Errno.ENOENT;
@@ -160,6 +168,7 @@ public sealed class ModuleFile : IDisposable
         }
         catch (ModuleFormatException e)
         {
+            failure = e;
             return e.ErrorNumber;
         }
     }
