@@ -1,4 +1,5 @@
 using ModKit.Index;
+using ModKit.Signing;
 
 namespace ModKit;
 
@@ -35,6 +36,7 @@ public sealed class KmodProfile
         // libkmod
         LogsDecompressionErrors = false,
         MissingSectionErrno = Errno.ENOENT,
+        SignatureRules = SignatureRules.Kmod30OpenSsl30,
 
         // insmod
         InsmodQuotesParameterValues = false,
@@ -65,6 +67,7 @@ public sealed class KmodProfile
         // libkmod
         LogsDecompressionErrors = true,
         MissingSectionErrno = Errno.ENODATA,
+        SignatureRules = SignatureRules.Kmod34OpenSsl35,
 
         // insmod
         InsmodQuotesParameterValues = true,
@@ -142,6 +145,13 @@ public sealed class KmodProfile
     /// ENODATA (<c>No data available</c>) from kmod 31.
     /// </summary>
     public required int MissingSectionErrno { get; init; }
+
+    /// <summary>
+    /// How modinfo reads a PKCS#7 signature: as kmod 30 with OpenSSL 3.0 (the kernel's nine digests; any other hides the
+    /// signature) or as kmod 34.2 with Debian 13's OpenSSL 3.5 (OpenSSL's name of any digest, <c>sha3-256</c>,
+    /// <c>ripemd160</c> for kmod 30's <c>rmd160</c>; a few BER corner cases read the other way).
+    /// </summary>
+    public required SignatureRules SignatureRules { get; init; }
 
     // insmod
 

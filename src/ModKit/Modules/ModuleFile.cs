@@ -97,8 +97,9 @@ public sealed class ModuleFile : IDisposable
     /// Reads the signature appended to the image, if there is a valid one; kmod silently ignores a
     /// malformed trailer.
     /// </summary>
+    /// <param name="signatureRules">How a PKCS#7 digest is named (kmod 30's table by default).</param>
     /// <returns>The signature, or <see langword="null"/>.</returns>
-    public ModuleSignature? GetSignature()
+    public ModuleSignature? GetSignature(SignatureRules signatureRules = SignatureRules.Kmod30OpenSsl30)
     {
         long length = _source.Length;
         if (length < ModuleSignature.FixedTrailerLength)
@@ -114,7 +115,7 @@ public sealed class ModuleFile : IDisposable
         }
 
         byte[] tail = _source.Read(length - tailLength, tailLength);
-        return ModuleSignature.TryDecode(tail, length, out var signature) ? signature : null;
+        return ModuleSignature.TryDecode(tail, length, out var signature, signatureRules) ? signature : null;
     }
 
     /// <summary>
@@ -122,12 +123,13 @@ public sealed class ModuleFile : IDisposable
     /// then, for a signed module, <c>sig_id</c>, <c>signer</c>, <c>sig_key</c>, <c>sig_hashalgo</c> and
     /// <c>signature</c> (hex as kmod formats it).
     /// </summary>
+    /// <param name="signatureRules">How a PKCS#7 digest is named (kmod 30's table by default).</param>
     /// <returns>The entries.</returns>
     /// <exception cref="ModuleFormatException">As for <see cref="GetModInfo"/>.</exception>
-    public List<ModInfoEntry> GetInfo()
+    public List<ModInfoEntry> GetInfo(SignatureRules signatureRules = SignatureRules.Kmod30OpenSsl30)
     {
         var entries = GetModInfo();
-        var signature = GetSignature();
+        var signature = GetSignature(signatureRules);
         if (signature is not null)
         {
             entries.Add(new ModInfoEntry("sig_id", signature.IdType));
@@ -150,8 +152,10 @@ public sealed class ModuleFile : IDisposable
     /// <param name="path">The module file's path; <see langword="null"/> reports <see cref="Errno.ENOENT"/>.</param>
     /// <param name="entries">The entries.</param>
     /// <param name="failure">What was wrong with the file, when that was the failure; otherwise <see langword="null"/>.</param>
+    /// <param name="signatureRules">How a PKCS#7 digest is named (kmod 30's table by default).</param>
     /// <returns>0, or the error number kmod 30 reports.</returns>
-    public static int TryGetInfo(string? path, out List<ModInfoEntry> entries, out ModuleFormatException? failure)
+    public static int TryGetInfo(string? path, out List<ModInfoEntry> entries, out ModuleFormatException? failure,
+        SignatureRules signatureRules = SignatureRules.Kmod30OpenSsl30)
     {
         entries = [];
         failure = null;
@@ -163,7 +167,7 @@ public sealed class ModuleFile : IDisposable
         try
         {
             using var file = Open(path);
-            entries = file.GetInfo();
+            entries = file.GetInfo(signatureRules);
             return 0;
         }
         catch (ModuleFormatException e)

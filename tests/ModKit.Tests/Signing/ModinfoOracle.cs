@@ -13,7 +13,8 @@ internal static class ModinfoOracle
 {
     private static readonly string[] SignatureKeys = ["sig_id", "signer", "sig_key", "sig_hashalgo", "signature"];
 
-    public const string KernelTree = "/root/.cache/modkit/6.1.0-56-amd64/plain/lib/modules/6.1.0-56-amd64/kernel";
+    /// <summary>The kernel/ folder of Debian 12's plain module tree (scripts/fetch-kernel.sh).</summary>
+    public static string KernelTree => Path.Combine(Support.KernelTree.Instance.ModuleDirectory("plain"), "kernel");
 
     /// <summary>The signature block modinfo prints for each path (empty when it prints none).</summary>
     public static Dictionary<string, string> SignatureBlocks(IReadOnlyList<string> paths)
