@@ -1,3 +1,4 @@
+using ModKit.Files;
 using ModKit.Index;
 using ModKit.Signing;
 
@@ -37,6 +38,7 @@ public sealed class KmodProfile
         LogsDecompressionErrors = false,
         MissingSectionErrno = Errno.ENOENT,
         SignatureRules = SignatureRules.Kmod30OpenSsl30,
+        ZstdDecoding = ZstdDecoding.Streaming,
 
         // insmod
         InsmodQuotesParameterValues = false,
@@ -68,6 +70,7 @@ public sealed class KmodProfile
         LogsDecompressionErrors = true,
         MissingSectionErrno = Errno.ENODATA,
         SignatureRules = SignatureRules.Kmod34OpenSsl35,
+        ZstdDecoding = ZstdDecoding.WholeFrames,
 
         // insmod
         InsmodQuotesParameterValues = true,
@@ -152,6 +155,12 @@ public sealed class KmodProfile
     /// <c>ripemd160</c> for kmod 30's <c>rmd160</c>; a few BER corner cases read the other way).
     /// </summary>
     public required SignatureRules SignatureRules { get; init; }
+
+    /// <summary>
+    /// How <c>.ko.zst</c> files are decoded: kmod 30 streams (frames without a recorded size work, a cut file gives what
+    /// was decoded); kmod 34 decodes the whole file at once into the size the frame header records, and fails without one.
+    /// </summary>
+    public required ZstdDecoding ZstdDecoding { get; init; }
 
     // insmod
 

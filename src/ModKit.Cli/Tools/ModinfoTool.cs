@@ -90,7 +90,7 @@ internal sealed class ModinfoTool
         // be read ahead in parallel; everything is still printed in argument order.
         var filePaths = names.Select(n => !argIsModuleName && IsModuleFileName(n) ? _context.MakeAbsolute(n) : null).ToArray();
         bool filenameOnly = _field is not null && _field.AsSpan().SequenceEqual("filename"u8);
-        var prefetch = new ModuleInfoPrefetch(filenameOnly ? new string?[filePaths.Length] : filePaths, _context.Profile.SignatureRules);
+        var prefetch = new ModuleInfoPrefetch(filenameOnly ? new string?[filePaths.Length] : filePaths, _context.Profile);
         bool failed = false;
         for (int i = 0; i < names.Count; i++)
         {
@@ -223,7 +223,7 @@ internal sealed class ModinfoTool
 
         int error = prefetch is not null
             ? prefetch.Take(index, out var entries, out var failure)
-            : modules.TryGetInfo(module, out entries, out failure, _context.Profile.SignatureRules);
+            : modules.TryGetInfo(module, out entries, out failure, _context.Profile.SignatureRules, _context.Profile.ZstdDecoding);
         if (error != 0)
         {
             // A kernel older than 5.2 has no modules.builtin.modinfo: not an error.

@@ -8,7 +8,7 @@ namespace ModKit.Cli.Tools;
 /// on the thread pool, so that decompressing a tree of .ko.xz files uses every core while the output
 /// stays in argument order. At most <c>window</c> modules are held at once.
 /// </summary>
-internal sealed class ModuleInfoPrefetch(IReadOnlyList<string?> paths, ModKit.Signing.SignatureRules signatureRules)
+internal sealed class ModuleInfoPrefetch(IReadOnlyList<string?> paths, KmodProfile profile)
 {
     private readonly Task<(int Error, List<ModInfoEntry> Entries, ModuleFormatException? Failure)>?[] _pending =
         new Task<(int, List<ModInfoEntry>, ModuleFormatException?)>?[paths.Count];
@@ -24,7 +24,7 @@ internal sealed class ModuleInfoPrefetch(IReadOnlyList<string?> paths, ModKit.Si
             {
                 _pending[_started] = Task.Run(() =>
                 {
-                    int error = ModuleFile.TryGetInfo(path, out var read, out var failure, signatureRules);
+                    int error = ModuleFile.TryGetInfo(path, out var read, out var failure, profile.SignatureRules, profile.ZstdDecoding);
                     return (error, read, failure);
                 });
             }

@@ -31,8 +31,9 @@ public static class ModuleLoader
     /// <see cref="ModuleFormatException.LibkmodFunction"/>), or <see langword="null"/>.
     /// </param>
     /// <returns>Success, or the errno of opening or decompressing the file or of the kernel.</returns>
+    /// <param name="zstd">How a <c>.ko.zst</c> decompressed here is decoded (kmod 30's streaming by default).</param>
     public static KernelResult Load(IKernel kernel, string path, string parameters, ModuleForce force = ModuleForce.None, Action<string>? info = null,
-        Action<string>? error = null)
+        Action<string>? error = null, ZstdDecoding zstd = ZstdDecoding.Streaming)
     {
         ArgumentNullException.ThrowIfNull(kernel);
         ArgumentNullException.ThrowIfNull(path);
@@ -56,7 +57,7 @@ public static class ModuleLoader
 
         using (file)
         {
-            var result = Insert(kernel, file, path, parameters, force, info, error);
+            var result = Insert(kernel, file, path, parameters, force, info, error, zstd);
             if (!result.Succeeded)
             {
                 info?.Invoke($"Failed to insert module '{path}': {Errno.Describe(result.Errno)}");
@@ -104,7 +105,7 @@ public static class ModuleLoader
         (force.HasFlag(ModuleForce.Vermagic) ? ModuleLoadFlags.IgnoreVermagic : 0);
 
     private static KernelResult Insert(IKernel kernel, SafeFileHandle file, string path, string parameters, ModuleForce force, Action<string>? info,
-        Action<string>? error)
+        Action<string>? error, ZstdDecoding zstd)
     {
         ModuleCompression compression;
         try
@@ -148,7 +149,7 @@ public static class ModuleLoader
         {
             image = compression == ModuleCompression.None
                 ? ReadAll(file)
-                : ModuleDecompressor.Decompress(file, compression);
+                : ModuleDecompressor.Decompress(file, compression, zstd: zstd);
         }
         catch (ModuleFormatException e)
         {

@@ -210,10 +210,11 @@ public sealed class ModuleDirectory : IDisposable
     /// <param name="module">The module.</param>
     /// <param name="entries">The entries.</param>
     /// <param name="failure">What was wrong with the module's file, when that was the failure; otherwise <see langword="null"/>.</param>
-    /// <param name="signatureRules">How a PKCS#7 digest is named (kmod 30's table by default).</param>
+    /// <param name="signatureRules">How a PKCS#7 signature is read (kmod 30's rules by default).</param>
+    /// <param name="zstd">How zstd data is decoded (kmod 30's streaming by default).</param>
     /// <returns>0, or the error number kmod 30 reports.</returns>
     public int TryGetInfo(ModuleReference module, out List<ModInfoEntry> entries, out ModuleFormatException? failure,
-        Signing.SignatureRules signatureRules = Signing.SignatureRules.Kmod30OpenSsl30)
+        Signing.SignatureRules signatureRules = Signing.SignatureRules.Kmod30OpenSsl30, Files.ZstdDecoding zstd = Files.ZstdDecoding.Streaming)
     {
         failure = null;
         if (IsBuiltin(module))
@@ -221,7 +222,7 @@ public sealed class ModuleDirectory : IDisposable
             return BuiltinModInfo.TryRead(System.IO.Path.Combine(Path, BuiltinModInfo.FileName), module.Name, out entries);
         }
 
-        return ModuleFile.TryGetInfo(ResolvePath(module), out entries, out failure, signatureRules);
+        return ModuleFile.TryGetInfo(ResolvePath(module), out entries, out failure, signatureRules, zstd);
     }
 
     private IReadOnlyList<ModuleReference>? FromDependencies(string name)

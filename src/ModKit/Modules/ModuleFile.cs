@@ -48,7 +48,8 @@ public sealed class ModuleFile : IDisposable
     /// errno kmod reports, e.g. <see cref="Errno.ENOENT"/>), is shorter than 6 bytes, or its compressed
     /// data is corrupt.
     /// </exception>
-    public static ModuleFile Open(string path)
+    /// <param name="zstd">How zstd data is decoded (kmod 30's streaming by default).</param>
+    public static ModuleFile Open(string path, ZstdDecoding zstd = ZstdDecoding.Streaming)
     {
         SafeFileHandle handle = OpenHandle(path);
         try
@@ -62,7 +63,7 @@ public sealed class ModuleFile : IDisposable
 
             // The image lives in a pooled buffer until the file is disposed: reading a whole tree
             // then allocates no new large arrays per module.
-            var image = ModuleDecompressor.DecompressPooled(handle, compression);
+            var image = ModuleDecompressor.DecompressPooled(handle, compression, zstd);
             handle.Dispose();
             return new ModuleFile(path, compression, new MemoryByteSource(image.Memory, image.Release));
         }
@@ -152,10 +153,11 @@ public sealed class ModuleFile : IDisposable
     /// <param name="path">The module file's path; <see langword="null"/> reports <see cref="Errno.ENOENT"/>.</param>
     /// <param name="entries">The entries.</param>
     /// <param name="failure">What was wrong with the file, when that was the failure; otherwise <see langword="null"/>.</param>
-    /// <param name="signatureRules">How a PKCS#7 digest is named (kmod 30's table by default).</param>
+    /// <param name="signatureRules">How a PKCS#7 signature is read (kmod 30's rules by default).</param>
+    /// <param name="zstd">How zstd data is decoded (kmod 30's streaming by default).</param>
     /// <returns>0, or the error number kmod 30 reports.</returns>
     public static int TryGetInfo(string? path, out List<ModInfoEntry> entries, out ModuleFormatException? failure,
-        SignatureRules signatureRules = SignatureRules.Kmod30OpenSsl30)
+        SignatureRules signatureRules = SignatureRules.Kmod30OpenSsl30, ZstdDecoding zstd = ZstdDecoding.Streaming)
     {
         entries = [];
         failure = null;
@@ -166,7 +168,7 @@ public sealed class ModuleFile : IDisposable
 
         try
         {
-            using var file = Open(path);
+            using var file = Open(path, zstd);
             entries = file.GetInfo(signatureRules);
             return 0;
         }

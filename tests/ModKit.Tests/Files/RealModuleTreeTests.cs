@@ -8,7 +8,6 @@ namespace ModKit.Tests.Files;
 /// </summary>
 public class RealModuleTreeTests
 {
-    private const string Release = "6.1.0-56-amd64";
     private const int SampleSize = 100;
 
     [Theory]
@@ -16,15 +15,14 @@ public class RealModuleTreeTests
     [InlineData("zst", ".ko.zst", ModuleCompression.Zstd)]
     public void SampleMatchesThePlainModules(string tree, string extension, ModuleCompression expected)
     {
-        string cache = Environment.GetEnvironmentVariable("MODKIT_CACHE")
-            ?? Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME")
-                ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "modkit");
-        string root = Path.Combine(cache, Release);
+        var kernelTree = ModKit.Tests.Support.KernelTree.Instance;
+        string release = kernelTree.Release;
+        string root = kernelTree.CacheDirectory;
         Assert.True(File.Exists(Path.Combine(root, tree + ".done")) && File.Exists(Path.Combine(root, "plain.done")),
             $"the module trees are missing under {root}: run scripts/fetch-kernel.sh");
 
-        string plainDirectory = Path.Combine(root, "plain", "lib", "modules", Release);
-        string compressedDirectory = Path.Combine(root, tree, "lib", "modules", Release);
+        string plainDirectory = Path.Combine(root, "plain", "lib", "modules", release);
+        string compressedDirectory = Path.Combine(root, tree, "lib", "modules", release);
         string[] all = Directory.GetFiles(compressedDirectory, "*" + extension, SearchOption.AllDirectories);
         Array.Sort(all, StringComparer.Ordinal);
         Assert.True(all.Length >= SampleSize, $"only {all.Length} modules in {compressedDirectory}");
