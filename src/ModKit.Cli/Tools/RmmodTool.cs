@@ -62,7 +62,8 @@ internal static class RmmodTool
         foreach (string argument in names)
         {
             // An existing file is a path (its base name is the module), anything else a module name.
-            bool isPath = File.Exists(context.MakeAbsolute(argument)) || Directory.Exists(context.MakeAbsolute(argument));
+            // (stat("") fails, so the empty argument is a name.)
+            bool isPath = argument.Length > 0 && (File.Exists(context.MakeAbsolute(argument)) || Directory.Exists(context.MakeAbsolute(argument)));
             // Only a path ending in '/' names no module; "" and "." are the (empty) module name "", as in kmod.
             string? name = isPath ? ModuleName.FromPath(argument) : ModuleName.Normalize(argument);
             if (name is null)

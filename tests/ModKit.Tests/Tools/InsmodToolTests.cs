@@ -158,21 +158,47 @@ public sealed class InsmodToolTests : IDisposable
         Assert.Equal(["finit_module", "init_module"], _kernel.Calls.Select(c => c.Operation));
     }
 
-    // Cases that never reach the kernel behave identically on this host.
-    [Theory]
-    [InlineData]
-    [InlineData("-")]
-    [InlineData("/nonexistent/hello.ko")]
-    [InlineData("nothere.ko", "a=1")]
-    [InlineData("-x")]
-    [InlineData("--nope")]
-    [InlineData("/tmp")]
-    [InlineData("/")]
-    [InlineData("-f", "/nonexistent.ko.xz", "x=a b")]
-    public void MatchesKmodWithoutAKernel(params string[] args)
+    private static readonly string[][] HostCases =
+    [
+        [], ["-"], ["/nonexistent/hello.ko"], ["nothere.ko", "a=1"], ["-x"], ["--nope"], ["/tmp"], ["/"],
+        ["-f", "/nonexistent.ko.xz", "x=a b"], ["-h"], ["--help"], ["-p"], ["-s"], ["-v"], ["-f"], ["-w"], ["--force"], ["--syslog"],
+        ["--verbose"], ["--force-vermagic"], ["--force-modversion"], ["-s", "/nonexistent.ko"], ["-v", "/nonexistent.ko"],
+        ["-p", "-s", "-f"], ["BAD.ko.xz"], ["-v", "BAD.ko.xz"], ["--", "-f"],
+    ];
+
+    // kmod 30 decodes what it can of a cut zstd file and hands that to the kernel; kmod 34 fails before.
+    private static readonly string[][] Kmod34HostCases = [["CUT.ko.zst"], ["-s", "CUT.ko.zst"]];
+
+    public static TheoryData<string, string[]> HostCasesForBothReleases()
     {
-        var expected = Kmod.Run("insmod", args, _root.Path);
-        var actual = InProcessTool.Run("insmod", args, currentDirectory: _root.Path);
+        var data = new TheoryData<string, string[]>();
+        foreach (string release in new[] { "30", "34" })
+        {
+            foreach (var args in HostCases)
+            {
+                data.Add(release, args);
+            }
+        }
+
+        foreach (var args in Kmod34HostCases)
+        {
+            data.Add("34", args);
+        }
+
+        return data;
+    }
+
+    // Cases that never reach the kernel (a file that cannot be read or decompressed among them) behave identically
+    // on this host.
+    [Theory]
+    [MemberData(nameof(HostCasesForBothReleases))]
+    public void MatchesKmodWithoutAKernel(string release, string[] args)
+    {
+        File.WriteAllBytes(Path.Combine(_root.Path, "BAD.ko.xz"), [0xFD, (byte)'7', (byte)'z', (byte)'X', (byte)'Z', 0, .. "garbage"u8]);
+        File.WriteAllBytes(Path.Combine(_root.Path, "CUT.ko.zst"), [0x28, 0xB5, 0x2F, 0xFD, 0x00, 0x58]);
+        var oracle = KmodOracle.Named(release);
+        var expected = oracle.Run("insmod", args, _root.Path);
+        var actual = InProcessTool.Run("insmod", args, currentDirectory: _root.Path, profile: oracle.Profile);
         Assert.True(actual.SameAs(expected), actual.DescribeDifference(expected));
     }
 }
