@@ -31,7 +31,7 @@ public sealed class KmodProfile
         ParsesWeakDependencies = false,
         WritesWeakDependencies = false,
         IndexLayout = IndexLayout.PostOrder,
-        SyslogWhenStderrClosed = false,
+        SyslogWhenStderrClosed = true,
         CommandLines = KmodCommandLines.Kmod30,
 
         // libkmod
@@ -127,8 +127,10 @@ public sealed class KmodProfile
 
     /// <summary>
     /// modprobe, when its standard error is closed (<c>modprobe ... 2&gt;&amp;-</c>), logs to syslog as if given
-    /// <c>-s</c> (kmod ≥ 31, <c>tools/modprobe.c</c>: <c>fstat(fileno(stderr))</c> after the options are read).
-    /// Only modprobe does this; kmod 34.2's insmod, rmmod, modinfo, lsmod and depmod do not.
+    /// <c>-s</c> (<c>tools/modprobe.c</c>: <c>fstat(fileno(stderr))</c> after the options are read). Upstream since
+    /// kmod 31, but Debian 12's "kmod 30" is a 2022-11-28 snapshot that already has it (strace of both: a
+    /// <c>/dev/log</c> connect, then <c>/dev/console</c>), so both profiles do it. Only modprobe does this; insmod,
+    /// rmmod, modinfo, lsmod and depmod of either release do not.
     /// </summary>
     public required bool SyslogWhenStderrClosed { get; init; }
 
