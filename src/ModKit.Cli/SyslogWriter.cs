@@ -5,8 +5,9 @@ namespace ModKit.Cli;
 
 /// <summary>
 /// What glibc's <c>openlog(prog, LOG_CONS, LOG_DAEMON)</c> + <c>syslog</c> do, as kmod's tools use them: one datagram per
-/// message to <c>/dev/log</c>, <c>&lt;PRI&gt;Mmm dd hh:mm:ss prog: message</c>; when no logger listens there, LOG_CONS
-/// writes <c>prog: message\r\n</c> to <c>/dev/console</c> instead (kmod 30 and 34.2 both do, seen with strace).
+/// message to <c>/dev/log</c>, <c>&lt;PRI&gt;Mmm dd hh:mm:ss prog: message</c> (the message with kmod's newline, as glibc
+/// sends it); when no logger listens there, LOG_CONS writes <c>prog: message\r\n</c> to <c>/dev/console</c> instead
+/// (kmod 30 and 34.2 both do, seen with strace).
 /// Used by Program only; tools get a delegate.
 /// </summary>
 internal static unsafe partial class SyslogWriter
@@ -22,7 +23,7 @@ internal static unsafe partial class SyslogWriter
     {
         var now = DateTime.Now;
         string stamp = now.ToString("MMM", System.Globalization.CultureInfo.InvariantCulture) + $" {now.Day,2} {now:HH:mm:ss}";
-        string text = $"{program}: {message.TrimEnd('\n')}";
+        string text = $"{program}: {message}";
         byte[] datagram = Encoding.UTF8.GetBytes($"<{LogDaemon | priority}>{stamp} {text}");
         if (!SendToLog(datagram))
         {

@@ -76,7 +76,8 @@ internal sealed class ToolLog(string program, Stream stderr)
     {
         if (_syslog is not null)
         {
-            _syslog(priority, $"{name}: {message}");
+            // syslog(prio, "%s: %s", prioname, msg): kmod's message keeps its newline, as glibc sends it.
+            _syslog(priority, $"{name}: {message}{(newline ? "\n" : string.Empty)}");
             return;
         }
 
