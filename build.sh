@@ -22,7 +22,7 @@ mkdir -p "$out"
 dotnet publish src/ModKit.Cli/ModKit.Cli.csproj -c Release -r linux-x64 --nologo -v quiet \
     -p:DebugType=none -o artifacts/publish "$@" >&2
 install -m 0755 artifacts/publish/ModKit.Cli "$out/modkit"
-for tool in insmod rmmod lsmod modinfo modprobe depmod; do
+for tool in insmod rmmod lsmod modinfo modprobe depmod kmod; do
     ln -sfn modkit "$out/$tool"
 done
 echo "$out/modkit"

@@ -3,7 +3,11 @@ using ModKit.Modules;
 
 namespace ModKit.Cli;
 
-/// <summary>Chooses the tool from the name the program was invoked as (kmod's <c>tools/kmod.c</c>).</summary>
+/// <summary>
+/// Chooses the tool from the name the program was invoked as (kmod's <c>tools/kmod.c</c>): a tool's name
+/// (modinfo, ...), <c>kmod</c> for kmod's front-end, <c>modkit</c> for ModKit's own; under any other name the
+/// program does nothing and exits as kmod does (<see cref="KmodProfile.UnknownProgramExitStatus"/>).
+/// </summary>
 internal static class Multicall
 {
     private delegate int Tool(ToolContext context, string argv0, IReadOnlyList<string> args);
@@ -17,13 +21,17 @@ internal static class Multicall
         "lsmod" => LsmodTool.Run,
         "depmod" => DepmodTool.Run,
         "modprobe" => ModprobeTool.Run,
+        "kmod" => KmodTool.Run,
         _ => null,
     };
 
-    // Commands only the front-end knows (kmod's "kmod list").
-    private static Tool? FindCommand(string name) => name switch
+    private delegate int Command(ToolContext context, CommandLine line);
+
+    // Commands only the front-ends know (kmod's "kmod list").
+    private static Command? FindCommand(string name) => name switch
     {
         "list" => LsmodTool.Run,
+        "static-nodes" => StaticNodesTool.Run,
         _ => null,
     };
 
@@ -35,7 +43,12 @@ internal static class Multicall
             return tool(context, argv0, args);
         }
 
-        return FrontEnd(context, name, args);
+        return name switch
+        {
+            // The published file keeps its build name before build.sh installs it as modkit.
+            "modkit" or "ModKit.Cli" => FrontEnd(context, name, args),
+            _ => context.Profile.UnknownProgramExitStatus,
+        };
     }
 
     // modkit [--help|--version] <tool> [args]
@@ -60,10 +73,16 @@ internal static class Multicall
                 return 0;
         }
 
-        if ((FindTool(command) ?? FindCommand(command)) is { } tool)
+        if (FindTool(command) is { } tool)
         {
             output.Flush();
             return tool(context, command, args.Skip(1).ToArray());
+        }
+
+        if (FindCommand(command) is { } run)
+        {
+            output.Flush();
+            return run(context, new CommandLine(name, command, [.. args.Skip(1)]));
         }
 
         new ToolLog(name, context.Stderr).Raw($"{name}: ERROR: invalid command '{command}'\n");
@@ -81,10 +100,12 @@ internal static class Multicall
         "\t-h, --help        show this help\n" +
         "Tools:\n" +
         "\tlist              list currently loaded modules\n" +
+        "\tstatic-nodes      output the static device nodes of the running kernel's modules\n" +
         "\tinsmod            insert a module file into the kernel\n" +
         "\trmmod             remove modules from the kernel\n" +
         "\tlsmod             list currently loaded modules\n" +
         "\tmodinfo           print information about kernel modules\n" +
         "\tmodprobe          add or remove modules with their dependencies\n" +
-        "\tdepmod            generate modules.dep and the module index files\n";
+        "\tdepmod            generate modules.dep and the module index files\n" +
+        "\tkmod              kmod's front-end: help, list, static-nodes\n";
 }

@@ -8,16 +8,17 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
-        // Started with "2>&-": asked before anything is opened (kmod's modprobe ≥ 31 then uses syslog); /dev/null
-        // then holds descriptor 2 so that no file opened later receives the messages.
-        bool stderrClosed = !StandardStream.IsOpen(2);
-        if (stderrClosed)
+        var stdout = new StandardStream(1);
+        var stderr = new StandardStream(2);
+
+        // Started with "2>&-": asked before anything is opened (modprobe then uses syslog); /dev/null then holds
+        // descriptor 2 so that no file opened later takes its number and receives the messages.
+        bool stderrOpen = stderr.IsOpen();
+        if (!stderrOpen)
         {
             StandardStream.Reserve(2);
         }
 
-        var stdout = new StandardStream(1);
-        var stderr = new StandardStream(2);
         var kernel = new ModKit.Kernel.LinuxKernel();
 
         // MODKIT_KMOD=30|34 chooses the kmod release to behave as, over the build's default.
@@ -38,13 +39,13 @@ internal static class Program
         {
             Stdout = stdout,
             Stderr = stderr,
+            StderrIsOpen = () => stderrOpen,
             CurrentDirectory = Environment.CurrentDirectory,
             EnvironmentSource = () => ModKit.Probe.ShellCommand.CurrentEnvironment(),
             EnvironmentVariableSource = Environment.GetEnvironmentVariable,
             Kernel = kernel,
             Profile = profile,
             Syslog = SyslogWriter.For,
-            StderrClosed = stderrClosed,
             KernelRelease = () => kernel.Release,
             Shell = ModKit.Probe.ShellCommand.Run,
         };

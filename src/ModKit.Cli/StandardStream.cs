@@ -5,9 +5,8 @@ namespace ModKit.Cli;
 /// <summary>
 /// Standard output or error as a write-only stream: each write is <c>write(2)</c> on the descriptor,
 /// at its shared file offset, with the error handling of .NET's console stream (EINTR and partial
-/// writes retried, EAGAIN waited out with <c>poll</c>, EPIPE ignored, other errors an
-/// <see cref="IOException"/> with the system's text). A closed descriptor (EBADF) drops the output, as
-/// C's stdio does: a tool started with <c>2&gt;&amp;-</c> runs on and exits with its own status.
+/// writes retried, EAGAIN waited out with <c>poll</c>, EPIPE and a closed descriptor (EBADF) ignored, other errors an
+/// <see cref="IOException"/> with the system's text).
 /// </summary>
 /// <remarks>
 /// .NET's console stream initialises the terminal on its first write: a signal-handling thread, a
@@ -16,28 +15,11 @@ namespace ModKit.Cli;
 /// </remarks>
 internal sealed unsafe partial class StandardStream(int descriptor) : Stream
 {
-    private const int EINTR = 4, EBADF = 9, EAGAIN = 11, EPIPE = 32;
+    private const int EBADF = 9, EINTR = 4, EAGAIN = 11, EPIPE = 32;
     private const short POLLOUT = 4;
-    private const int F_GETFD = 1;
-    private const int O_WRONLY = 1, O_CLOEXEC = 0x80000;
 
-    /// <summary>Whether <paramref name="descriptor"/> is open (kmod asks with <c>fstat(fileno(stderr))</c>).</summary>
-    public static bool IsOpen(int descriptor) => Fcntl(descriptor, F_GETFD) >= 0;
-
-    /// <summary>
-    /// Opens <c>/dev/null</c> (close-on-exec) on the closed <paramref name="descriptor"/>, the lowest free one,
-    /// so that no file the tool opens later (an index, depmod's output) takes its number and receives the messages
-    /// meant for it. Does nothing when a lower descriptor is free as well.
-    /// </summary>
-    public static void Reserve(int descriptor)
-    {
-        byte* path = stackalloc byte[] { (byte)'/', (byte)'d', (byte)'e', (byte)'v', (byte)'/', (byte)'n', (byte)'u', (byte)'l', (byte)'l', 0 };
-        int opened = OpenFile(path, O_WRONLY | O_CLOEXEC);
-        if (opened >= 0 && opened != descriptor)
-        {
-            CloseFile(opened);
-        }
-    }
+    // struct stat is 144 bytes on x86_64 and 128 on arm64; room for any of them.
+    private const int StatLength = 256;
 
     public override bool CanRead => false;
 
@@ -72,9 +54,14 @@ internal sealed unsafe partial class StandardStream(int descriptor) : Stream
                         continue;
                     }
 
-                    if (error is EPIPE or EBADF)
+                    if (error == EPIPE)
                     {
-                        return; // the reader has gone, or the descriptor was closed: drop the output
+                        return; // the reader has gone: like .NET's console stream, drop the output
+                    }
+
+                    if (error == EBADF)
+                    {
+                        return; // a closed descriptor: C's stdio fails quietly, and so does kmod
                     }
 
                     if (error == EAGAIN)
@@ -96,9 +83,33 @@ internal sealed unsafe partial class StandardStream(int descriptor) : Stream
 
     public override void WriteByte(byte value) => Write([value]);
 
+    /// <summary>
+    /// Opens <c>/dev/null</c> (close-on-exec) on the closed <paramref name="descriptor"/>, the lowest free one, so that
+    /// no file the tool opens later (an index, depmod's output) takes its number and receives the messages meant for
+    /// it. Does nothing when a lower descriptor is free as well.
+    /// </summary>
+    public static void Reserve(int descriptor)
+    {
+        int opened = OpenFile("/dev/null\0"u8, OpenWriteOnly | OpenCloseOnExec);
+        if (opened >= 0 && opened != descriptor)
+        {
+            CloseFile(opened);
+        }
+    }
+
+    /// <summary>Whether the descriptor is open: <c>fstat(2)</c> succeeds on it (kmod's test for a closed stderr).</summary>
+    public bool IsOpen()
+    {
+        byte* status = stackalloc byte[StatLength];
+        return FileStatus(descriptor, status) == 0;
+    }
+
     public override void Flush()
     {
     }
+
+    /// <summary>Whether the descriptor is a terminal (<c>isatty</c>): C's stdio then buffers output by line.</summary>
+    public bool IsTerminal => IsATty(descriptor) == 1;
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
@@ -109,14 +120,19 @@ internal sealed unsafe partial class StandardStream(int descriptor) : Stream
     [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
     private static partial nint WriteFile(int descriptor, byte* buffer, nuint count);
 
-    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
-    private static partial int Fcntl(int descriptor, int command);
+    private const int OpenWriteOnly = 1, OpenCloseOnExec = 0x80000;
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true)]
-    private static partial int OpenFile(byte* path, int flags);
+    private static partial int OpenFile(ReadOnlySpan<byte> path, int flags);
 
     [LibraryImport("libc", EntryPoint = "close")]
     private static partial int CloseFile(int descriptor);
+
+    [LibraryImport("libc", EntryPoint = "isatty")]
+    private static partial int IsATty(int descriptor);
+
+    [LibraryImport("libc", EntryPoint = "fstat", SetLastError = true)]
+    private static partial int FileStatus(int descriptor, byte* status);
 
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     private static partial int Poll(PollDescriptor* descriptors, nuint count, int timeout);

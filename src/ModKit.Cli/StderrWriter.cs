@@ -2,7 +2,10 @@ using System.Text;
 
 namespace ModKit.Cli;
 
-/// <summary>A <see cref="TextWriter"/> over a tool's standard error that writes UTF-8 and flushes every write, like C's unbuffered stderr.</summary>
+/// <summary>
+/// A <see cref="TextWriter"/> over a tool's standard error that writes UTF-8 and flushes every write, like C's
+/// unbuffered stderr, and like it drops what cannot be written (a closed descriptor) instead of failing.
+/// </summary>
 internal sealed class StderrWriter(Stream stderr) : TextWriter
 {
     public override Encoding Encoding => Encoding.UTF8;
@@ -16,7 +19,13 @@ internal sealed class StderrWriter(Stream stderr) : TextWriter
             return;
         }
 
-        stderr.Write(Encoding.UTF8.GetBytes(value));
-        stderr.Flush();
+        try
+        {
+            stderr.Write(Encoding.UTF8.GetBytes(value));
+            stderr.Flush();
+        }
+        catch (IOException)
+        {
+        }
     }
 }

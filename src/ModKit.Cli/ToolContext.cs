@@ -13,6 +13,12 @@ internal sealed class ToolContext
 
     public required Stream Stderr { get; init; }
 
+    /// <summary>
+    /// Whether standard error was open when the tool started (<c>fstat</c> on descriptor 2 succeeded); modprobe logs
+    /// to syslog when it was not (<see cref="KmodProfile.SyslogWhenStderrClosed"/>). Open unless told otherwise.
+    /// </summary>
+    public Func<bool> StderrIsOpen { get; init; } = static () => true;
+
     private IReadOnlyDictionary<string, string>? _environment;
     private Func<IReadOnlyDictionary<string, string>>? _readEnvironment;
 
@@ -57,12 +63,6 @@ internal sealed class ToolContext
 
     /// <summary>Where <c>-s/--syslog</c> sends a tool's messages (priority, text); <see langword="null"/> drops them.</summary>
     public Func<string, Action<int, string>>? Syslog { get; init; }
-
-    /// <summary>
-    /// Whether the process started with its standard error closed (<c>2&gt;&amp;-</c>): modprobe of kmod ≥ 31
-    /// then logs to <see cref="Syslog"/> (<see cref="KmodProfile.SyslogWhenStderrClosed"/>).
-    /// </summary>
-    public bool StderrClosed { get; init; }
 
     /// <summary>
     /// Runs a shell command as <c>system(3)</c> would, with the given environment, sharing the standard

@@ -25,12 +25,12 @@ internal sealed class ToolLog(string program, Stream stderr)
 
     /// <summary>
     /// Chooses where messages go once the options are read (<c>log_open</c>): syslog when <paramref name="syslog"/>
-    /// (<c>-s</c>), or when <paramref name="syslogWhenStderrClosed"/> and the standard error is closed (kmod ≥ 31's
-    /// modprobe); standard error otherwise.
+    /// (<c>-s</c>), or when <paramref name="syslogWhenStderrClosed"/> and the standard error is closed (modprobe);
+    /// standard error otherwise.
     /// </summary>
     public void Open(ToolContext context, bool syslog, bool syslogWhenStderrClosed = false)
     {
-        if (syslog || (syslogWhenStderrClosed && context.StderrClosed))
+        if (syslog || (syslogWhenStderrClosed && !context.StderrIsOpen()))
         {
             UseSyslog(context.Syslog?.Invoke(Program) ?? ((_, _) => { }));
         }
@@ -64,12 +64,18 @@ internal sealed class ToolLog(string program, Stream stderr)
         }
     }
 
-    /// <summary>Writes a raw line (already formatted) to standard error.</summary>
+    /// <summary>Writes a raw line (already formatted) to standard error; dropped when that cannot be written, as C's stderr drops it.</summary>
     public void Raw(string text)
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes(text);
-        stderr.Write(bytes);
-        stderr.Flush();
+        try
+        {
+            stderr.Write(bytes);
+            stderr.Flush();
+        }
+        catch (IOException)
+        {
+        }
     }
 
     private void Write(int priority, string name, string message, bool newline = true)

@@ -52,6 +52,8 @@ public static class Errno
     public const int ERANGE = 34;
     /// <summary>File name too long.</summary>
     public const int ENAMETOOLONG = 36;
+    /// <summary>Too many levels of symbolic links.</summary>
+    public const int ELOOP = 40;
     /// <summary>Function not implemented.</summary>
     public const int ENOSYS = 38;
     /// <summary>No data available.</summary>
@@ -95,6 +97,7 @@ public static class Errno
     /// <param name="errno">A positive error number.</param>
     public static string Describe(int errno) => errno switch
     {
+        0 => "Success",
         EPERM => "Operation not permitted",
         ENOENT => "No such file or directory",
         ESRCH => "No such process",
@@ -118,6 +121,7 @@ public static class Errno
         EROFS => "Read-only file system",
         ERANGE => "Numerical result out of range",
         ENAMETOOLONG => "File name too long",
+        ELOOP => "Too many levels of symbolic links",
         ENOSYS => "Function not implemented",
         ENODATA => "No data available",
         EOPNOTSUPP => "Operation not supported",

@@ -2,8 +2,9 @@
 # The initramfs's /init: mounts the kernel file systems, runs /scenario.sh with helpers, powers off.
 # Output between the markers is what tests/vm/run.sh reports.
 export PATH=/bin:/sbin:/usr/bin
-# Debian 12's kernel runs beside kmod 30: modkit behaves as that release.
-export MODKIT_KMOD=${MODKIT_KMOD:-30}
+# The release (run.sh writes /vm.env): DEBIAN (12 or 13), KMOD_VERSION (the oracle's: 30 or 34.2),
+# MODULE_DIR, and MODKIT_KMOD, so that modkit behaves as the kmod beside it.
+. /vm.env
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
@@ -60,6 +61,33 @@ compare() {
     fi
 }
 
+# syscalls_on: traces the module-loading system calls through the kernel's syscall tracepoints
+# (tracefs, CONFIG_FTRACE_SYSCALLS): entry and exit of finit_module and init_module.
+TRACE=/sys/kernel/tracing
+syscalls_on() {
+    mount -t tracefs tracefs $TRACE 2>/dev/null
+    for e in sys_enter_finit_module sys_exit_finit_module sys_enter_init_module sys_exit_init_module; do
+        echo 1 > $TRACE/events/syscalls/$e/enable || return 1
+    done
+    echo > $TRACE/trace
+}
+
+# syscalls: prints the calls traced since the last call (and forgets them), one line each, without
+# process ids, time stamps, file descriptors and user addresses, e.g.
+#   insmod finit_module(flags: 0x4) = 0
+#   insmod init_module(len: 0x3c4a0) = -22
+syscalls() {
+    sed -n -E 's/^ *(.*)-[0-9]+ +\[[0-9]+\] [^ ]+ +[0-9.]+: sys_(f?init_module)/\1 \2/p' $TRACE/trace \
+        | sed -E 's/(fd|umod|uargs): (0x)?[0-9a-f]+(, )?//g; s/, \)/)/; s/: (0x)?0*([0-9a-f]+)/: 0x\2/g' \
+        | while read -r comm call rest; do
+            case $call in
+                *'('*) printf '%s %s' "$comm" "$call${rest:+ $rest}" ;;
+                *) echo " = $(( ${rest#-> } ))" ;;   # the exit event: "-> 0x..." as a signed number
+            esac
+        done
+    echo > $TRACE/trace
+}
+
 # check <description> <command...>: PASS or FAIL on the command's status.
 check() {
     what=$1; shift
@@ -68,6 +96,7 @@ check() {
 
 echo "@@MODKIT-VM-BEGIN@@"
 echo "kernel $(uname -r)"
+echo "oracle: $(/usr/bin/kmod -V 2>&1 | head -1); modkit: MODKIT_KMOD=$MODKIT_KMOD"
 . /scenario.sh
 echo "@@MODKIT-VM-END@@"
 poweroff -f

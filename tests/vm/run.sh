@@ -1,18 +1,30 @@
 #!/usr/bin/env bash
-# Boots Debian 12's current kernel (linux-image-amd64) under QEMU with software emulation and runs
-# scenario scripts inside it, with modkit, kmod 30 (the oracle) and busybox side by side.
+# Boots Debian's current kernel (linux-image-amd64) under QEMU with software emulation and runs
+# scenario scripts inside it, with modkit, that release's kmod (the oracle) and busybox side by side.
 #
-#   tests/vm/run.sh [scenario ...]      default: every tests/vm/scenarios/*.sh
+#   tests/vm/run.sh [--debian 12|13] [scenario ...]      default: every scenario of that release
 #
-# A scenario may start with "# modules: ext4 jbd2" (Debian modules copied into /modules),
+# --debian 12 (the default): Debian 12's 6.1 kernel, kmod 30 (this machine's /usr/bin/kmod), modkit
+# with MODKIT_KMOD=30. --debian 13: Debian 13's 6.12 kernel (CONFIG_MODULE_DECOMPRESS=y, modules
+# shipped as signed .ko.xz), trixie's kmod 34.2 with trixie's glibc, libcrypto, liblzma, libzstd and
+# zlib at their usual places in the initramfs (scripts/fetch-kmod34.sh), modkit with MODKIT_KMOD=34;
+# examples/hello is built with trixie's gcc-14 and headers in a trixie root (scripts/trixie-root.sh).
+# The initramfs has Debian 13's merged /usr (/lib -> usr/lib). Scenarios see DEBIAN (12 or 13),
+# KMOD_VERSION (30 or 34.2) and MODULE_DIR (/lib/modules/<release>).
+#
+# A scenario may start with "# debian: 13" (the releases it runs on; default both),
+# "# modules: ext4 jbd2" (Debian modules copied into /modules: the .ko, and on Debian 13 also the
+# package's own .ko.xz),
 # "# tree: ext4 jbd2" (Debian modules copied to their place under /lib/modules/<release>, with
-# examples/hello as extra/hello.ko, and indexed there by kmod's depmod on this machine) and
+# examples/hello as extra/hello.ko, and indexed there by that release's kmod depmod) and
 # "# append: module.sig_enforce=1" (kernel command-line words) and "# timeout: 600" (seconds for
 # the boot, default 300; MODKIT_VM_TIMEOUT overrides both). Each scenario boots once; its serial
-# output (between the init's markers) is printed on stdout under a "== <scenario>" header. The exit
+# output (between the init's markers) is printed on stdout under a "== <scenario>" header (with
+# " (Debian 13)" in that mode). The exit
 # status is 0 when every boot reached its end marker and no scenario line starts with "FAIL".
 # Prepares, once and outside git: the kernel package (scripts/fetch-kernel.sh), the matching
-# linux-headers (apt-get), examples/hello built against them, and the NativeAOT binary (build.sh).
+# linux-headers (apt-get; Debian 13: in the trixie root), examples/hello built against them, and the
+# NativeAOT binary (build.sh).
 # Environment: MODKIT_BIN (a built binary), MODKIT_VM_KEEP=1 (keep the boot files),
 # MODKIT_VM_APPEND (more kernel command-line words), MODKIT_VM_TIMEOUT (seconds per boot).
 set -euo pipefail
@@ -29,14 +41,31 @@ need() {
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
     fi
 }
+debian=12
+if [ "${1:-}" = --debian ]; then debian=${2:-}; shift 2 || true
+elif [[ "${1:-}" == --debian=* ]]; then debian=${1#--debian=}; shift
+fi
+case $debian in 12|13) ;; *) log "--debian takes 12 or 13"; exit 2 ;; esac
 need qemu-system-x86 busybox-static cpio kmod gcc make xz-utils zstd perl
 
-kernel_dir=$("$repo/scripts/fetch-kernel.sh")
+if [ "$debian" = 12 ]; then
+    kernel_dir=$("$repo/scripts/fetch-kernel.sh")
+    kmod_version=30
+else
+    kernel_dir=$("$repo/scripts/fetch-kernel.sh" trixie)
+    kmod34=$(dirname "$("$repo/scripts/fetch-kmod34.sh")")/root   # trixie's kmod and libraries, unpacked
+    kmod_version=34.2
+fi
 release=$(basename "$kernel_dir")
 vmlinuz=$kernel_dir/vmlinuz-$release
 modules=$kernel_dir/plain/lib/modules/$release
 [ -f "$vmlinuz" ] || { log "no $vmlinuz"; exit 1; }
-need "linux-headers-$release"
+if [ "$debian" = 12 ]; then
+    need "linux-headers-$release"
+    headers_root=
+else
+    headers_root=$("$repo/scripts/trixie-root.sh" "$release")
+fi
 
 # Boot files go to a folder of this run (several worktrees may run the harness at once); the
 # built hello module is shared, keyed by its sources' hash and published atomically.
@@ -46,9 +75,20 @@ sources_hash=$(cat "$repo"/examples/hello/{hello.c,Kbuild,Makefile} | sha256sum 
 hello=$kernel_dir/hello-$sources_hash
 if [ ! -f "$hello/hello.ko" ]; then
     log "building examples/hello for $release"
-    build=$(mktemp -d "$kernel_dir/hello-build.XXXXXX")
-    cp "$repo/examples/hello/hello.c" "$repo/examples/hello/Kbuild" "$repo/examples/hello/Makefile" "$build/"
-    make -s -C "$build" KDIR="/usr/src/linux-headers-$release" >"$build/build.log" 2>&1 || { cat "$build/build.log" >&2; exit 1; }
+    if [ -z "$headers_root" ]; then
+        build=$(mktemp -d "$kernel_dir/hello-build.XXXXXX")
+        cp "$repo/examples/hello/hello.c" "$repo/examples/hello/Kbuild" "$repo/examples/hello/Makefile" "$build/"
+        make -s -C "$build" KDIR="/usr/src/linux-headers-$release" >"$build/build.log" 2>&1 || { cat "$build/build.log" >&2; exit 1; }
+    else
+        # Debian 13's headers run trixie's gcc-14 and their own tools (fixdep, modpost): inside the root.
+        inside=$(mktemp -d "$headers_root/tmp/hello-build.XXXXXX")
+        cp "$repo/examples/hello/hello.c" "$repo/examples/hello/Kbuild" "$repo/examples/hello/Makefile" "$inside/"
+        chroot "$headers_root" make -s -C "/tmp/$(basename "$inside")" KDIR="/usr/src/linux-headers-$release" \
+            >"$inside/build.log" 2>&1 || { cat "$inside/build.log" >&2; exit 1; }
+        build=$(mktemp -d "$kernel_dir/hello-build.XXXXXX")
+        cp -a "$inside/." "$build/"
+        rm -rf "$inside"
+    fi
     mv -T "$build" "$hello" 2>/dev/null || rm -rf "$build"
 fi
 
@@ -72,15 +112,34 @@ copy_with_libs() { # <root> <file>
 build_initramfs() { # <scenario> <output>
     local scenario=$1 out=$2 root
     root=$(mktemp -d "$work/root.XXXXXX")
-    mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,modules,modkit/bin,kmod/bin,usr/bin,lib/modules/$release}
+    if [ "$debian" = 12 ]; then
+        mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,modules,modkit/bin,kmod/bin,usr/bin,lib/modules/$release}
+    else
+        # Debian 13's merged /usr: /lib/modules is /usr/lib/modules.
+        mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,modules,modkit/bin,kmod/bin,usr/bin,usr/lib/modules/$release}
+        ln -s usr/lib "$root/lib"
+    fi
     cp /bin/busybox "$root/bin/busybox"
     for tool in sh mount poweroff cat echo ls grep sed diff mkdir rm cp sleep dmesg test tr wc head tail uname xz zstd; do
         ln -s busybox "$root/bin/$tool"
     done
     install -m 0755 "$modkit" "$root/usr/bin/modkit"
     copy_with_libs "$root" "$modkit"
-    cp /usr/bin/kmod "$root/usr/bin/kmod"
-    copy_with_libs "$root" /usr/bin/kmod
+    if [ "$debian" = 12 ]; then
+        cp /usr/bin/kmod "$root/usr/bin/kmod"
+        copy_with_libs "$root" /usr/bin/kmod
+    else
+        # trixie's kmod with the libraries it links (libc, libcrypto) and opens (liblzma, libzstd, zlib),
+        # run by trixie's dynamic loader at kmod's interpreter path, as on Debian 13.
+        local lib=usr/lib/x86_64-linux-gnu
+        mkdir -p "$root/$lib" "$root/usr/lib64"
+        cp "$kmod34/usr/bin/kmod" "$root/usr/bin/kmod"
+        for so in ld-linux-x86-64.so.2 libc.so.6 libcrypto.so.3 liblzma.so.5 libzstd.so.1 libz.so.1; do
+            cp -L "$kmod34/$lib/$so" "$root/$lib/$so"
+        done
+        ln -s ../lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "$root/usr/lib64/ld-linux-x86-64.so.2"
+        ln -s usr/lib64 "$root/lib64"
+    fi
     for tool in insmod rmmod lsmod modinfo modprobe depmod; do
         ln -s /usr/bin/modkit "$root/modkit/bin/$tool"
         ln -s /usr/bin/kmod "$root/kmod/bin/$tool"
@@ -91,43 +150,72 @@ build_initramfs() { # <scenario> <output>
     # The same module with a version magic this kernel refuses ("mod_unload" changed, same length).
     perl -0777 -pe 's/mod_unload /mod_unloaX /' "$hello/hello.ko" > "$root/modules/hello-badmagic.ko"
     xz --check=crc32 --lzma2=dict=1MiB -c "$root/modules/hello-badmagic.ko" > "$root/modules/hello-badmagic.ko.xz"
+    # xz's default CRC64 check, which the kernel's in-tree xz decompressor does not implement.
+    xz --check=crc64 --lzma2=dict=1MiB -c "$hello/hello.ko" > "$root/modules/hello-crc64.ko.xz"
     # Debian's own (signed) modules a scenario asks for with a "# modules: a b c" line.
     for m in $(sed -n 's/^# modules: //p' "$scenario"); do
         f=$(find "$modules/kernel" -name "$m.ko" | head -1)
         [ -n "$f" ] || { log "$scenario: no module $m in $release"; exit 1; }
         cp "$f" "$root/modules/"
+        if [ "$debian" = 13 ]; then
+            # The package's own file: signed, then compressed with xz (CRC32 check) by Debian's build.
+            xz=$kernel_dir/xz/lib/modules/$release/${f#"$modules"/}.xz
+            [ -f "$xz" ] || { log "$scenario: no $xz"; exit 1; }
+            cp "$xz" "$root/modules/"
+        fi
     done
     # A small module directory for modprobe: the "# tree:" modules where the package has them.
     local tree
     tree=$(sed -n 's/^# tree: //p' "$scenario")
     if [ -n "$tree" ]; then
-        local dest=$root/lib/modules/$release
+        local dest=$root/lib/modules/$release src=$modules suffix=.ko depmod=/sbin/depmod
+        if [ "$debian" = 13 ]; then
+            # The package's .ko.xz files as shipped, indexed by kmod 34.2's depmod.
+            src=$kernel_dir/xz/lib/modules/$release suffix=.ko.xz depmod=$(dirname "$kmod34")/bin/depmod
+        fi
         for m in $tree; do
-            f=$(cd "$modules" && find kernel -name "$m.ko" | head -1)
+            f=$(cd "$src" && find kernel -name "$m$suffix" | head -1)
             [ -n "$f" ] || { log "$scenario: no module $m in $release"; exit 1; }
             mkdir -p "$dest/$(dirname "$f")"
-            cp "$modules/$f" "$dest/$f"
+            cp "$src/$f" "$dest/$f"
         done
         mkdir -p "$dest/extra"
         cp "$hello/hello.ko" "$dest/extra/hello.ko"
-        cp "$modules"/modules.{builtin,builtin.modinfo,order} "$dest/"
-        /sbin/depmod -b "$root" "$release"
+        cp "$src"/modules.{builtin,builtin.modinfo,order} "$dest/"
+        "$depmod" -b "$root" "$release"
     fi
+    printf 'DEBIAN=%s\nKMOD_VERSION=%s\nMODULE_DIR=/lib/modules/%s\nexport MODKIT_KMOD=%s\n' \
+        "$debian" "$kmod_version" "$release" "${kmod_version%%.*}" > "$root/vm.env"
     install -m 0755 "$here/init.sh" "$root/init"
     install -m 0644 "$scenario" "$root/scenario.sh"
     (cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) | gzip -1 > "$out"
     rm -rf "$root"
 }
 
+# The releases a scenario runs on ("# debian: 13"; both when absent).
+runs_on() { # <scenario>
+    local releases
+    releases=$(sed -n 's/^# debian: //p' "$1")
+    [ -z "$releases" ] || [[ " $releases " == *" $debian "* ]]
+}
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=("$here"/scenarios/*.sh)
+if [ ${#scenarios[@]} -eq 0 ]; then
+    for scenario in "$here"/scenarios/*.sh; do
+        if runs_on "$scenario"; then scenarios+=("$scenario"); fi
+    done
+fi
 status=0
 for scenario in "${scenarios[@]}"; do
     [ -f "$scenario" ] || scenario=$here/scenarios/$scenario.sh
     name=$(basename "$scenario" .sh)
+    if ! runs_on "$scenario"; then
+        log "$name: not a Debian $debian scenario (# debian: $(sed -n 's/^# debian: //p' "$scenario"))"
+        status=1
+        continue
+    fi
     initrd=$work/$name.cpio.gz
     build_initramfs "$scenario" "$initrd"
-    echo "== $name"
+    if [ "$debian" = 12 ]; then echo "== $name"; else echo "== $name (Debian $debian)"; fi
     serial=$work/$name.serial
     append=$(sed -n 's/^# append: //p' "$scenario")   # kernel command-line words the scenario needs
     limit=$(sed -n 's/^# timeout: //p' "$scenario")
@@ -141,10 +229,10 @@ for scenario in "${scenarios[@]}"; do
     tr -d '\r' < "$serial" | sed 's/.*@@MODKIT-VM-BEGIN@@$/@@MODKIT-VM-BEGIN@@/' \
         | sed -n '/^@@MODKIT-VM-BEGIN@@$/,/^@@MODKIT-VM-END@@$/p' > "$clean"
     sed '1d;$d' "$clean"
-    log "$name: $(( $(date +%s) - start )) s"
+    log "$name (Debian $debian): $(( $(date +%s) - start )) s"
     if ! grep -q '^@@MODKIT-VM-END@@$' "$clean"; then
         log "$name: the VM did not finish; serial log (kept): $serial"
-        cp "$serial" "${TMPDIR:-/tmp}/modkit-vm-$name.serial" 2>/dev/null && serial=${TMPDIR:-/tmp}/modkit-vm-$name.serial
+        cp "$serial" "${TMPDIR:-/tmp}/modkit-vm-$debian-$name.serial" 2>/dev/null && serial=${TMPDIR:-/tmp}/modkit-vm-$debian-$name.serial
         tail -20 "$serial" >&2
         status=1
     elif grep -q '^FAIL' "$clean"; then

@@ -1,31 +1,121 @@
-using ModKit.Modules;
+using ModKit.Cli.GetOpt;
 
 namespace ModKit.Cli.Tools;
 
 /// <summary>
-/// <c>lsmod</c> and <c>modkit list</c>: the loaded modules in kmod 30's format (<c>tools/lsmod.c</c>): from
-/// <c>/proc/modules</c> in the kernel's order, size, use count and holders from sysfs.
+/// <c>lsmod</c> and <c>kmod list</c> (<c>tools/lsmod.c</c>): the loaded modules from <c>/proc/modules</c> in the
+/// kernel's order, with size, use count and holders from sysfs. kmod 30's takes no arguments; kmod 34's has
+/// options and logs as a tool (<see cref="KmodProfile.LsmodReadsOptions"/>, <see cref="KmodProfile.LsmodLogsAsTool"/>).
 /// </summary>
 internal static class LsmodTool
 {
-    public static int Run(ToolContext context, string argv0, IReadOnlyList<string> args)
-    {
-        var log = new ToolLog(ModuleName.BaseName(argv0), context.Stderr);
+    public static int Run(ToolContext context, string argv0, IReadOnlyList<string> args) =>
+        Run(context, CommandLine.Direct(argv0, args));
 
-        // kmod 30 takes no options or arguments at all.
-        if (args.Count != 0)
+    public static int Run(ToolContext context, CommandLine line)
+    {
+        var profile = context.Profile;
+        var log = new ToolLog(line.Program, context.Stderr);
+        if (!profile.LsmodReadsOptions)
         {
-            log.Raw($"Usage: {argv0}\n");
+            // kmod 30 counts every argument, even a "--" the kmod front-end read before "list".
+            if (line.Args.Count != 0)
+            {
+                log.Raw($"Usage: {line.Argv0}\n");
+                return 1;
+            }
+        }
+        else if (ReadOptions(context, line, log) is { } exit)
+        {
+            return exit;
+        }
+
+        bool asTool = profile.LsmodLogsAsTool;
+
+        // libkmod's notes at INFO (-vvv): its context and the tool's logging function, by address.
+        if (asTool)
+        {
+            log.Library(ToolLog.LogInfo, $"custom logging function 0x{typeof(ToolLog).TypeHandle.Value:x} registered");
+        }
+
+        int status = List(context, log, asTool);
+        if (asTool)
+        {
+            log.Library(ToolLog.LogInfo, $"context 0x{typeof(ToolContext).TypeHandle.Value:x} released");
+        }
+
+        return status;
+    }
+
+    // kmod 34's options; an exit status when the run ends here (help, version, a bad option or an operand).
+    private static int? ReadOptions(ToolContext context, CommandLine line, ToolLog log)
+    {
+        bool syslog = false;
+        var parser = new GetOptParser(line.Argv0, line.Options, LsmodOptions.Table, new StderrWriter(context.Stderr), posixlyCorrect: line.StopAtOperand);
+        while (parser.TryNext(out var option))
+        {
+            if (option.IsError)
+            {
+                return 1;
+            }
+
+            switch (option.Code)
+            {
+                case 's':
+                    syslog = true;
+                    break;
+                case 'v':
+                    log.Verbosity++;
+                    break;
+                case 'h':
+                    using (var help = new ToolOutput(context.Stdout))
+                    {
+                        help.Write(LsmodOptions.Help(line.Program));
+                    }
+
+                    return 0;
+                case 'V':
+                    using (var version = new ToolOutput(context.Stdout))
+                    {
+                        version.Write(ToolVersion.Text(context.Profile));
+                    }
+
+                    return 0;
+            }
+        }
+
+        if (syslog)
+        {
+            log.UseSyslog(context.Syslog?.Invoke(log.Program) ?? ((_, _) => { }));
+        }
+
+        if (parser.Remaining.Count != 0)
+        {
+            log.Error("too many arguments provided.");
             return 1;
         }
 
+        return null;
+    }
+
+    private static int List(ToolContext context, ToolLog log, bool asTool)
+    {
         var kernel = context.Kernel;
         var loaded = kernel.ReadLoadedModules();
         if (!loaded.Succeeded)
         {
             string reason = Errno.Describe(loaded.Errno);
-            log.Raw($"libkmod: ERROR: kmod_module_new_from_loaded: could not open /proc/modules: {reason}\n");
-            log.Raw($"Error: could not get list of modules: {reason}\n");
+            if (asTool)
+            {
+                log.Library(ToolLog.LogErr, $"could not open /proc/modules: {reason}");
+                log.Error($"could not get list of modules: {reason}");
+            }
+            else
+            {
+                log.Raw($"libkmod: ERROR: kmod_module_new_from_loaded: could not open /proc/modules: {reason}\n");
+                log.Raw($"Error: could not get list of modules: {reason}\n");
+            }
+
             return 1;
         }
 
@@ -43,7 +133,15 @@ internal static class LsmodTool
             if (!holders.Succeeded)
             {
                 output.Flush();
-                log.Raw($"libkmod: ERROR: kmod_module_get_holders: could not open '/sys/module/{name}/holders': {Errno.Describe(holders.Errno)}\n");
+                string message = $"could not open '/sys/module/{name}/holders': {Errno.Describe(holders.Errno)}";
+                if (asTool)
+                {
+                    log.Library(ToolLog.LogErr, message);
+                }
+                else
+                {
+                    log.Raw($"libkmod: ERROR: kmod_module_get_holders: {message}\n");
+                }
             }
             else if (holders.Value.Count > 0)
             {

@@ -2,7 +2,10 @@ using ModKit.Cli.GetOpt;
 
 namespace ModKit.Cli.Tools;
 
-/// <summary>modprobe's command line, as data (kmod 30 <c>tools/modprobe.c</c>).</summary>
+/// <summary>
+/// modprobe's command line, as data (<c>tools/modprobe.c</c>): the option table is the same in kmod 30 and
+/// 34.2; the help differs in one line (<see cref="KmodProfile.ModprobeWaitHelp"/>).
+/// </summary>
 internal static class ModprobeOptions
 {
     /// <summary>Codes of the options that only have a long form.</summary>
@@ -16,7 +19,6 @@ internal static class ModprobeOptions
         new LongOption("remove-holders", OptionArgument.None, RemoveHolders),
         new LongOption("wait", OptionArgument.Required, 'w'),
         new LongOption("resolve-alias", OptionArgument.None, 'R'),
-        new LongOption("show-alias", OptionArgument.None, 'R'),
         new LongOption("first-time", OptionArgument.None, FirstTime),
         new LongOption("ignore-install", OptionArgument.None, 'i'),
         new LongOption("ignore-remove", OptionArgument.None, 'i'),
@@ -41,7 +43,7 @@ internal static class ModprobeOptions
         new LongOption("version", OptionArgument.None, 'V'),
         new LongOption("help", OptionArgument.None, 'h'));
 
-    public static string Help(string program) =>
+    public static string Help(string program, KmodProfile profile) =>
         "Usage:\n" +
         $"\t{program} [options] [-i] [-b] modulename\n" +
         $"\t{program} [options] -a [-i] [-b] modulename [modulename...]\n" +
@@ -56,7 +58,7 @@ internal static class ModprobeOptions
         "\t-r, --remove                Remove modules instead of inserting\n" +
         "\t    --remove-dependencies   Deprecated: use --remove-holders\n" +
         "\t    --remove-holders        Also remove module holders (use together with -r)\n" +
-        "\t-w, --wait <MSEC>           When removing a module, wait up to MSEC for\n" +
+        $"\t{profile.ModprobeWaitHelp}           When removing a module, wait up to MSEC for\n" +
         "\t                            module's refcount to become 0 so it can be\n" +
         "\t                            removed (use together with -r)\n" +
         "\t    --first-time            Fail if module already inserted or removed\n" +

@@ -11,12 +11,15 @@ namespace ModKit.Cli.Tools;
 /// <summary>
 /// <c>modprobe</c>: loads and removes modules by name or alias with their dependencies, softdeps, options,
 /// install/remove commands and blacklist, and the query modes (-R, -D, -c, --show-modversions,
-/// --show-exports), with kmod 30's flags, messages and exit statuses (<c>tools/modprobe.c</c>). The
+/// --show-exports), with the flags, messages and exit statuses of the profile's kmod (<c>tools/modprobe.c</c>). The
 /// resolution and load plan are the library's <see cref="ModuleContext"/> and <see cref="ModuleProber"/>.
 /// </summary>
 internal sealed class ModprobeTool
 {
     private const long CollectEvery = 1 << 18;
+
+    // PATH_MAX, the size of kmod's buffer for the module directory.
+    private const int PathMax = 4096;
 
     private readonly ToolContext _context;
     private readonly ToolLog _log;
@@ -120,14 +123,23 @@ internal sealed class ModprobeTool
                     _output.Write(ToolVersion.Text(_context.Profile));
                     return 0;
                 case 'h':
-                    _output.Write(ModprobeOptions.Help(_log.Program));
+                    _output.Write(ModprobeOptions.Help(_log.Program, _context.Profile));
                     return 0;
                 default:
                     return 1;
             }
         }
 
-        _log.Open(_context, syslog, _context.Profile.SyslogWhenStderrClosed);
+        // With standard error closed, messages go to syslog as with -s (upstream kmod 31; Debian 12's kmod 30 snapshot too).
+        if (!syslog && _context.Profile.SyslogWhenStderrClosed && !_context.StderrIsOpen())
+        {
+            syslog = true;
+        }
+
+        if (syslog)
+        {
+            _log.UseSyslog(_context.Syslog?.Invoke(_log.Program) ?? ((_, _) => { }));
+        }
 
         var args = parser.Remaining;
 
@@ -141,9 +153,27 @@ internal sealed class ModprobeTool
         }
 
         // kmod_new makes the directory absolute against the working directory (-d may be relative).
-        _dirname = root is not null || version is not null
-            ? _context.MakeAbsolute((root ?? string.Empty) + "/lib/modules/" + (version ?? _context.KernelRelease()))
-            : _context.UnderRoot("/lib/modules/" + _context.KernelRelease());
+        if (root is not null || version is not null)
+        {
+            string given = (root ?? string.Empty) + "/lib/modules/" + (version ?? _context.KernelRelease());
+            if (Encoding.UTF8.GetByteCount(given) >= PathMax)
+            {
+                // kmod 34 refuses the directory; kmod 30's snprintf cuts it to what fits its buffer.
+                if (_context.Profile.ModprobeRejectsLongModuleDirectory)
+                {
+                    Error($"bad directory {given}: path too long");
+                    return 1;
+                }
+
+                given = Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(given), 0, PathMax - 1);
+            }
+
+            _dirname = _context.MakeAbsolute(given);
+        }
+        else
+        {
+            _dirname = _context.UnderRoot("/lib/modules/" + _context.KernelRelease());
+        }
         var commandLineOfKernel = _context.Kernel.ReadCommandLine();
         var config = new ModprobeConfigLoader
         {
@@ -159,6 +189,7 @@ internal sealed class ModprobeTool
         _log.Verbosity = _verbose;
         _modules = new ModuleContext(_dirname, config, _context.Kernel)
         {
+            Profile = _context.Profile,
             Log = (priority, message) => _log.Library(priority, message),
         };
 
@@ -270,10 +301,12 @@ internal sealed class ModprobeTool
     private void AppendChildOption(string value) =>
         _childOptions = _childOptions is null ? value : _childOptions + " " + value;
 
-    // A module argument is a file only when it says so: it starts with "/" or "./" (kmod 31+) and does not
-    // follow "--". Anything else — "../x", "a/../../b" included — is a name or alias to look up in the indexes.
+    // A module argument is a file only when it says so: it starts with "/" or "./" (kmod 31+; kmod 30 takes no
+    // paths) and does not follow "--". Anything else — "../x", "a/../../b" included — is a name or alias to
+    // look up in the indexes.
     private bool IsPath(string argument) =>
-        !_namesOnly && (argument.StartsWith('/') || argument.StartsWith("./", StringComparison.Ordinal));
+        _context.Profile.ModprobeLoadsModulePaths && !_namesOnly
+        && (argument.StartsWith('/') || argument.StartsWith("./", StringComparison.Ordinal));
 
     private void Error(string message) => _log.Library(ToolLog.LogErr, message);
 
@@ -321,68 +354,46 @@ internal sealed class ModprobeTool
         return 0;
     }
 
-    // --show-modversions / --show-exports: a path (kmod 30), or a module name or alias (kmod 31+).
+    // --show-modversions / --show-exports: the argument is a file, relative to the working directory or not
+    // (kmod 30 and 34.2 alike; later kmods also take module names).
     private int ShowSymbols(string argument, bool exports)
     {
         string what = exports ? "symbols" : "modversions";
-        var modules = new List<ProbeModule>();
-        bool isPath = IsPath(argument) || (!_namesOnly && File.Exists(_context.MakeAbsolute(argument)));
-        if (isPath)
+        if (_modules.FromPath(_context.MakeAbsolute(argument), out var module) != 0)
         {
-            if (_modules.FromPath(_context.MakeAbsolute(argument), out var module) != 0)
-            {
-                Fatal($"Module {argument} not found.");
-                return -Errno.ENOENT;
-            }
-
-            modules.Add(module!);
-        }
-        else
-        {
-            int lookup = _modules.Lookup(argument, out var found);
-            if (lookup != 0 || found.Count == 0)
-            {
-                Fatal($"Module {argument} not found in directory {_dirname}");
-                return -Errno.ENOENT;
-            }
-
-            modules.AddRange(found);
+            Fatal($"Module {argument} not found.");
+            return -Errno.ENOENT;
         }
 
-        int error = 0;
-        foreach (var module in modules)
+        List<ModuleSymbol> symbols;
+        try
         {
-            string label = isPath ? argument : module.Name;
-            List<ModuleSymbol> symbols;
-            try
+            string path = _modules.GetPath(module!) ?? throw new FileNotFoundException();
+            using var file = ModuleFile.Open(path);
+            if (!exports)
             {
-                string path = _modules.GetPath(module) ?? throw new FileNotFoundException();
-                using var file = ModuleFile.Open(path);
-                if (!exports)
-                {
-                    symbols = ModuleSymbols.GetVersions(file.Elf);
-                }
-                else if (!ModuleSymbols.TryGetExports(file.Elf, out symbols))
-                {
-                    // kmod_module_get_symbols: ENOENT when there is neither __crc_* nor __ksymtab_strings.
-                    throw new FileNotFoundException();
-                }
+                symbols = ModuleSymbols.GetVersions(file.Elf);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            else if (!ModuleSymbols.TryGetExports(file.Elf, out symbols))
             {
-                int errno = Errno.FromException(e);
-                Fatal($"could not get {what} of {label}: {Errno.Describe(errno)}");
-                error = -errno;
-                continue;
-            }
-
-            foreach (var symbol in symbols)
-            {
-                _output.Write($"0x{symbol.Crc:x8}\t").Write(symbol.Name).Write((byte)'\n');
+                // kmod_module_get_symbols: there is neither __crc_* nor __ksymtab_strings.
+                ModuleFormatException.Throw("no exported symbols", Errno.ENOENT);
             }
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A missing section is ENOENT in kmod 30 and ENODATA in kmod 31+.
+            int errno = e is ModuleFormatException { ErrorNumber: Errno.ENOENT } ? _context.Profile.MissingSectionErrno : Errno.FromException(e);
+            Fatal($"could not get {what} of {argument}: {Errno.Describe(errno)}");
+            return -errno;
+        }
 
-        return error;
+        foreach (var symbol in symbols)
+        {
+            _output.Write($"0x{symbol.Crc:x8}\t").Write(symbol.Name).Write((byte)'\n');
+        }
+
+        return 0;
     }
 
     private int Insert(string alias, string? extraOptions)
@@ -583,9 +594,7 @@ internal sealed class ModprobeTool
             }
         }
 
-        int error = command is not null ? RunRemoveCommand(module, command)
-            : AlreadyGone(module) ? 0
-            : UnloadModule(module);
+        int error = command is not null ? RunRemoveCommand(module, command) : UnloadModule(module);
         if (error < 0)
         {
             return error;
@@ -607,11 +616,6 @@ internal sealed class ModprobeTool
         RemoveList(pre, stopOnErrors: false);
         return error;
     }
-
-    // A module removed meanwhile as a holder's unused dependency is not removed twice (kmod 31+, 327c587;
-    // kmod 30 tries again and fails with "No such file or directory").
-    private bool AlreadyGone(ProbeModule module) =>
-        !_ignoreLoaded && !_dryRun && _context.Kernel.ReadRefCount(module.Name) is { Succeeded: false, Errno: Errno.ENOENT };
 
     // rmmod_do_modlist: in reverse order.
     private int RemoveList(IReadOnlyList<ProbeModule> modules, bool stopOnErrors)

@@ -5,8 +5,10 @@ namespace ModKit.Config;
 /// joins the lines (the newline is dropped), a backslash before any other byte keeps only that byte. Each
 /// line comes with the number of the last physical line it took, which is what kmod's messages cite. A line
 /// stops at a NUL byte, as a C string does. Lines without a backslash are handed out as slices of the file.
+/// A backslash that ends the file adds getc's EOF as a 0xFF byte when <paramref name="keepEndOfFile"/> is set
+/// (kmod ≤ 33); kmod 34 just drops it (<see cref="KmodProfile.ConfigKeepsEndOfFileAfterBackslash"/>).
 /// </summary>
-internal struct ConfigLineReader(byte[] data)
+internal struct ConfigLineReader(byte[] data, bool keepEndOfFile)
 {
     private byte[]? _joined;
     private int _position;
@@ -69,8 +71,12 @@ internal struct ConfigLineReader(byte[] data)
             {
                 if (_position == data.Length)
                 {
-                    // kmod stores getc's EOF (-1) as a byte; it becomes U+FFFD when decoded.
-                    Append(ref length, 0xFF);
+                    // kmod 30 stores getc's EOF (-1) as a byte; it becomes U+FFFD when decoded.
+                    if (keepEndOfFile)
+                    {
+                        Append(ref length, 0xFF);
+                    }
+
                     continue;
                 }
 

@@ -63,7 +63,7 @@ public sealed class ModprobeConfig
     public static ModprobeConfig Parse(string text, string fileName, bool parseWeakDependencies = false)
     {
         var config = new ModprobeConfig();
-        new ModprobeConfigParser(config, parseWeakDependencies, null).ParseFile(System.Text.Encoding.UTF8.GetBytes(text), fileName);
+        new ModprobeConfigParser(config, parseWeakDependencies, keepEndOfFileAfterBackslash: true, null).ParseFile(System.Text.Encoding.UTF8.GetBytes(text), fileName);
         return config;
     }
 

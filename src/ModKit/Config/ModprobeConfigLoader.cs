@@ -15,6 +15,15 @@ public sealed class ModprobeConfigLoader
     /// </summary>
     public const int MaxFileLength = 64 << 20;
 
+    // PATH_MAX: a folder's file whose path does not fit is reported and skipped.
+    private const int PathMax = 4096;
+
+    // The files given by themselves (-C FILE), by base name.
+    private readonly Dictionary<string, string> _singleFiles = new(StringComparer.Ordinal);
+
+    // Whether the last folder entry kmod 30 stat'ed was a folder (see ListFiles).
+    private bool _lastStatWasDirectory;
+
     /// <summary>
     /// The kmod release whose rules apply: its default folders (<see cref="KmodProfile.ModprobeConfigDirectories"/>),
     /// whether <c>*.alias</c> files and <c>weakdep</c> lines are read.
@@ -31,8 +40,8 @@ public sealed class ModprobeConfigLoader
     public IReadOnlyList<string>? ConfigPaths { get; init; }
 
     /// <summary>
-    /// The module folder (e.g. <c>/lib/modules/6.1.0</c>) whose <c>modules.softdep</c> joins the sorted file
-    /// list, or null for none.
+    /// The module folder (e.g. <c>/lib/modules/6.1.0</c>) whose <c>modules.softdep</c> (and, with weak
+    /// dependencies, <c>modules.weakdep</c>) joins the sorted file list, or null for none.
     /// </summary>
     public string? ModuleDirectory { get; init; }
 
@@ -50,6 +59,8 @@ public sealed class ModprobeConfigLoader
     public ModprobeConfig Load()
     {
         var config = new ModprobeConfig();
+        _singleFiles.Clear();
+        _lastStatWasDirectory = false;
 
         // All files of all folders in one list sorted by base name; a base name seen in an earlier
         // (higher-precedence) path hides the later ones, so /etc/modprobe.d/x.conf replaces /lib's.
@@ -57,6 +68,10 @@ public sealed class ModprobeConfigLoader
         if (ModuleDirectory is not null)
         {
             files.TryAdd("modules.softdep", Path.Combine(ModuleDirectory, "modules.softdep"));
+            if (Profile.ParsesWeakDependencies)
+            {
+                files.TryAdd("modules.weakdep", Path.Combine(ModuleDirectory, "modules.weakdep"));
+            }
         }
 
         foreach (string path in ConfigPaths ?? Profile.ModprobeConfigDirectories.Select(Rooted).ToList())
@@ -67,9 +82,16 @@ public sealed class ModprobeConfigLoader
         // conf_files_insert_sorted: strcmp order of the base names.
         var sorted = new List<KeyValuePair<string, string>>(files);
         sorted.Sort(static (x, y) => CompareUtf8(x.Key, y.Key));
-        var parser = new ModprobeConfigParser(config, Profile.ParsesWeakDependencies, OnDiagnostic);
-        foreach (var (_, file) in sorted)
+        var parser = new ModprobeConfigParser(config, Profile.ParsesWeakDependencies, Profile.ConfigKeepsEndOfFileAfterBackslash, OnDiagnostic);
+        foreach (var (name, file) in sorted)
         {
+            // kmod joins a folder and a name in a PATH_MAX buffer (a file given by itself is used as it is).
+            if (!ReferenceEquals(file, _singleFiles.GetValueOrDefault(name)) && Encoding.UTF8.GetByteCount(file) >= PathMax)
+            {
+                config.Report("kmod_config_new", $"Error parsing {file}: path too long", OnDiagnostic);
+                continue;
+            }
+
             // kmod opens each file and parses what it can read; one it cannot open is skipped silently.
             if (NativeFile.ReadAll(file, out byte[] data, MaxFileLength) != 0)
             {
@@ -102,7 +124,11 @@ public sealed class ModprobeConfigLoader
         if (error == Errno.ENOTDIR)
         {
             // A single file counts under its base name, and is opened by the path as given.
-            files.TryAdd(Modules.ModuleName.BaseName(path), path);
+            if (files.TryAdd(Modules.ModuleName.BaseName(path), path))
+            {
+                _singleFiles[Modules.ModuleName.BaseName(path)] = path;
+            }
+
             return;
         }
 
@@ -128,7 +154,31 @@ public sealed class ModprobeConfigLoader
 
             // kmod stats every name it keeps; the directory entry's type spares that for regular files.
             string full = path + "/" + name;
-            if (type != NativeFile.RegularFileType && Directory.Exists(full))
+            bool isDirectory;
+            if (type == NativeFile.RegularFileType)
+            {
+                isDirectory = false;
+            }
+            else if (NativeFile.Stat(full) == 0)
+            {
+                isDirectory = Directory.Exists(full);
+            }
+            else if (Profile.ConfigReportsUnstatableEntries)
+            {
+                // kmod 34: a name it cannot stat (a dangling link) is reported and skipped.
+                config.Report("conf_files_filter_out", $"Cannot stat directory entry: {full}", OnDiagnostic);
+                continue;
+            }
+            else
+            {
+                // kmod 30 ignores fstatat's failure and reads the stat buffer it left alone, which still
+                // holds the previous entry's: after a folder the link is "a directory", otherwise a file
+                // that then fails to open without a word.
+                isDirectory = _lastStatWasDirectory;
+            }
+
+            _lastStatWasDirectory = isDirectory;
+            if (isDirectory)
             {
                 config.Report("conf_files_filter_out", $"Directories inside directories are not supported: {full}", OnDiagnostic);
                 continue;

@@ -4,7 +4,7 @@ using ModKit.Modules;
 namespace ModKit.Config;
 
 /// <summary>The modprobe.d line syntax (<c>libkmod-config.c: kmod_config_parse</c>).</summary>
-internal sealed class ModprobeConfigParser(ModprobeConfig config, bool parseWeakDependencies, Action<ConfigDiagnostic>? sink)
+internal sealed class ModprobeConfigParser(ModprobeConfig config, bool parseWeakDependencies, bool keepEndOfFileAfterBackslash, Action<ConfigDiagnostic>? sink)
 {
     private const string ParseFunction = "kmod_config_parse";
 
@@ -12,7 +12,7 @@ internal sealed class ModprobeConfigParser(ModprobeConfig config, bool parseWeak
 
     public void ParseFile(byte[] data, string fileName)
     {
-        var reader = new ConfigLineReader(data);
+        var reader = new ConfigLineReader(data, keepEndOfFileAfterBackslash);
         while (reader.TryRead(out ReadOnlySpan<byte> bytes, out int lineNumber))
         {
             // Only a '#' in the very first column starts a comment; an indented one is a bad line.

@@ -138,6 +138,157 @@ internal static unsafe class NativeFile
         }
     }
 
+    /// <summary>Opens a file for reading (<c>O_RDONLY | O_CLOEXEC</c>), on the lowest free descriptor as <c>open(2)</c> gives it.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="fd">The descriptor, or -1.</param>
+    /// <returns>0, or <c>open</c>'s error number.</returns>
+    public static int OpenForReading(string path, out int fd) => Open(path, 0, out fd);
+
+    /// <summary>
+    /// Reads an open file to its end as C's stdio does for a loop of <c>fgets</c>: a read that fails (a
+    /// directory's <c>EISDIR</c>, an I/O error) only ends the file.
+    /// </summary>
+    /// <param name="fd">The descriptor.</param>
+    /// <returns>The bytes read before the end or the failed read.</returns>
+    public static byte[] ReadUntilError(int fd)
+    {
+        var collected = new MemoryStream();
+        byte* chunk = stackalloc byte[ReadChunk];
+        while (true)
+        {
+            nint n = Libc.Read(fd, chunk, ReadChunk);
+            if (n < 0 && Marshal.GetLastPInvokeError() == Errno.EINTR)
+            {
+                continue;
+            }
+
+            if (n <= 0)
+            {
+                return collected.ToArray();
+            }
+
+            collected.Write(new ReadOnlySpan<byte>(chunk, (int)n));
+        }
+    }
+
+    /// <summary>Whether a path names a directory, following symbolic links (<c>stat(2)</c> and <c>S_ISDIR</c>).</summary>
+    /// <param name="path">The path.</param>
+    /// <param name="isDirectory">Whether it is a directory; false when <c>stat</c> fails.</param>
+    /// <returns>0, or <c>stat</c>'s error number.</returns>
+    public static int IsDirectory(string path, out bool isDirectory)
+    {
+        isDirectory = false;
+        Span<byte> buffer = stackalloc byte[StackPathLength];
+        if (!ToCString(path, buffer, out var bytes))
+        {
+            return Errno.ENOENT;
+        }
+
+        byte* status = stackalloc byte[Libc.StatxLength];
+        fixed (byte* p = bytes)
+        {
+            if (Libc.Statx(Libc.AtCurrentDirectory, p, 0, Libc.StatxTypeAndSize, status) != 0)
+            {
+                return Marshal.GetLastPInvokeError();
+            }
+        }
+
+        isDirectory = (*(ushort*)(status + Libc.StatxModeOffset) & TypeMask) == DirectoryType;
+        return 0;
+    }
+
+    /// <summary>Makes a directory (<c>mkdir(2)</c>; the process's umask applies to <paramref name="mode"/>).</summary>
+    /// <param name="path">The directory.</param>
+    /// <param name="mode">Its permission bits.</param>
+    /// <returns>0, or <c>mkdir</c>'s error number (<see cref="Errno.EEXIST"/> when something is there).</returns>
+    public static int MakeDirectory(string path, int mode)
+    {
+        Span<byte> buffer = stackalloc byte[StackPathLength];
+        if (!ToCString(path, buffer, out var bytes))
+        {
+            return Errno.ENOENT;
+        }
+
+        fixed (byte* p = bytes)
+        {
+            return Libc.Mkdir(p, (uint)mode) == 0 ? 0 : Marshal.GetLastPInvokeError();
+        }
+    }
+
+    /// <summary>
+    /// Creates a file for writing, or empties the one there (<c>O_CREAT | O_WRONLY | O_TRUNC</c>, mode 0666
+    /// less the umask: what C's <c>fopen(path, "w")</c> does).
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="fd">The open descriptor, or -1.</param>
+    /// <returns>0, or <c>open</c>'s error number.</returns>
+    public static int Create(string path, out int fd)
+    {
+        fd = -1;
+        Span<byte> buffer = stackalloc byte[StackPathLength];
+        if (!ToCString(path, buffer, out var bytes))
+        {
+            return Errno.ENOENT;
+        }
+
+        fixed (byte* p = bytes)
+        {
+            while (true)
+            {
+                fd = Libc.Creat(p, 0x1B6);
+                if (fd >= 0)
+                {
+                    return 0;
+                }
+
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno != Errno.EINTR)
+                {
+                    return errno;
+                }
+            }
+        }
+    }
+
+    /// <summary>Writes all of <paramref name="bytes"/> (<c>write(2)</c>, partial writes continued).</summary>
+    /// <param name="fd">An open descriptor.</param>
+    /// <param name="bytes">What to write.</param>
+    /// <returns>0, or the error number of the write that failed.</returns>
+    public static int Write(int fd, ReadOnlySpan<byte> bytes)
+    {
+        fixed (byte* start = bytes)
+        {
+            int done = 0;
+            while (done < bytes.Length)
+            {
+                nint n = Libc.Write(fd, start + done, (nuint)(bytes.Length - done));
+                if (n < 0)
+                {
+                    int errno = Marshal.GetLastPInvokeError();
+                    if (errno == Errno.EINTR)
+                    {
+                        continue;
+                    }
+
+                    return errno;
+                }
+
+                done += (int)n;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>Whether a descriptor is a terminal (<c>isatty(3)</c>).</summary>
+    /// <param name="fd">The descriptor.</param>
+    /// <returns>Whether it is one.</returns>
+    public static bool IsTerminal(int fd) => Libc.IsATty(fd) == 1;
+
+    /// <summary>Closes a descriptor from <see cref="Create"/> or <see cref="OpenForReading"/>.</summary>
+    /// <param name="fd">The descriptor.</param>
+    public static void Close(int fd) => Libc.Close(fd);
+
     /// <summary>Removes a mapping made by <see cref="MapOrRead"/>.</summary>
     /// <param name="address">The mapping.</param>
     /// <param name="length">Its length.</param>

@@ -65,6 +65,22 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, EntryPoint = "read", SetLastError = true)]
     public static partial nint Read(int fd, byte* buffer, nuint count);
 
+    /// <summary><c>creat(2)</c>: <c>open(path, O_CREAT | O_WRONLY | O_TRUNC, mode)</c> without the variadic call.</summary>
+    [LibraryImport(Library, EntryPoint = "creat", SetLastError = true)]
+    public static partial int Creat(byte* path, uint mode);
+
+    /// <summary><c>write(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "write", SetLastError = true)]
+    public static partial nint Write(int fd, byte* buffer, nuint count);
+
+    /// <summary><c>isatty(3)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "isatty")]
+    public static partial int IsATty(int fd);
+
+    /// <summary><c>mkdir(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "mkdir", SetLastError = true)]
+    public static partial int Mkdir(byte* path, uint mode);
+
     /// <summary><c>close(2)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "close")]
     public static partial int Close(int fd);

@@ -55,6 +55,9 @@ public sealed class ModuleContext : IDisposable
     /// <summary>The kernel.</summary>
     public IKernel Kernel { get; }
 
+    /// <summary>The kmod release whose messages libkmod's part prints (<see cref="KmodProfile.DependencyLookupFailure"/>).</summary>
+    public KmodProfile Profile { get; init; } = KmodProfile.BuildDefault;
+
     /// <summary>Receives libkmod's messages (priority, text without newline); <see langword="null"/> drops them.</summary>
     public Action<int, string>? Log { get; set; }
 
@@ -393,7 +396,7 @@ public sealed class ModuleContext : IDisposable
         {
             if (Lookup(name, out var found) != 0)
             {
-                Log?.Invoke(LogErr, $"failed to lookup soft dependency '{name}', continuing anyway.");
+                Log?.Invoke(LogErr, $"{Profile.DependencyLookupFailure} '{name}', continuing anyway.");
                 resolved = false;
                 continue;
             }

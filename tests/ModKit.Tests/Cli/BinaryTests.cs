@@ -12,7 +12,7 @@ public class BinaryTests(ITestOutputHelper output)
     [Fact]
     public void LinksExistForEveryTool()
     {
-        foreach (var tool in new[] { "insmod", "rmmod", "lsmod", "modinfo", "modprobe", "depmod" })
+        foreach (var tool in new[] { "insmod", "rmmod", "lsmod", "modinfo", "modprobe", "depmod", "kmod" })
         {
             var link = new FileInfo(Path.Combine(BuiltBinary.Directory, tool));
             Assert.Equal("modkit", link.LinkTarget);

@@ -7,8 +7,9 @@ namespace ModKit.Tests.Config;
 
 /// <summary>
 /// modprobe.d files with every directive and hostile lines, read by <see cref="ModprobeConfigLoader"/> and
-/// printed by <see cref="ModprobeConfigFormatter"/>, against the configuration part of kmod 30's
-/// <c>modprobe -c -C ...</c> and its stderr (kmod-behavior.md §2.1–2.3).
+/// printed by <see cref="ModprobeConfigFormatter"/>, against the configuration part of kmod's
+/// <c>modprobe -c -C ...</c> and its stderr (kmod-behavior.md §2.1–2.3): kmod 30 and kmod 34.2, each with
+/// its profile (weakdep, *.alias files, modules.weakdep, dangling links, a backslash at the end of a file).
 /// </summary>
 public sealed class ModprobeConfigDifferentialTests : IDisposable
 {
@@ -79,11 +80,17 @@ public sealed class ModprobeConfigDifferentialTests : IDisposable
         Write("single/07-single.conf", "options single 1\nbogus\n");
         Write("single/05-b.conf", "alias single-shadowed-by-b z\n");
         Write($"root/lib/modules/{KernelVersion}/modules.softdep", "# from depmod\nsoftdep from-depmod pre: x post: y\n");
+        Write($"root/lib/modules/{KernelVersion}/modules.weakdep", "# from depmod\nweakdep from-depmod-w x y\n");
+        Write("a/20-eof.conf", "alias eof-alias eof-target\noptions eof-mod a=1 \\");
+        File.CreateSymbolicLink(Path.Combine(_temp.Path, "a/15-dangling.conf"), Path.Combine(_temp.Path, "nowhere"));
     }
 
-    [Fact]
-    public void ConfigPartAndErrorsMatchKmod()
+    [Theory]
+    [InlineData("30")]
+    [InlineData("34")]
+    public void ConfigPartAndErrorsMatchKmod(string kmodRelease)
     {
+        var oracle = KmodOracle.Named(kmodRelease);
         WriteFixture();
         string a = Path.Combine(_temp.Path, "a");
         string b = Path.Combine(_temp.Path, "b");
@@ -92,7 +99,7 @@ public sealed class ModprobeConfigDifferentialTests : IDisposable
         string missing = Path.Combine(_temp.Path, "missing");
         string root = Path.Combine(_temp.Path, "root");
 
-        var kmod = Kmod.Run("modprobe", ["-c", "-C", a, "-C", b, "-C", single, "-C", singleShadowed, "-C", missing, "-d", root, "-S", KernelVersion]);
+        var kmod = oracle.Run("modprobe", ["-c", "-C", a, "-C", b, "-C", single, "-C", singleShadowed, "-C", missing, "-d", root, "-S", KernelVersion]);
         Assert.Equal(0, kmod.ExitCode);
         string kmodOut = kmod.StdoutText;
         int end = kmodOut.IndexOf(EndOfConfig, StringComparison.Ordinal);
@@ -101,7 +108,7 @@ public sealed class ModprobeConfigDifferentialTests : IDisposable
         var reported = new List<ConfigDiagnostic>();
         var config = new ModprobeConfigLoader
         {
-            Profile = KmodProfile.Kmod30,
+            Profile = oracle.Profile,
             ConfigPaths = [a, b, single, singleShadowed, missing],
             ModuleDirectory = Path.Combine(root, "lib/modules", KernelVersion),
             KernelCommandLine = File.ReadAllText("/proc/cmdline"),
@@ -114,11 +121,14 @@ public sealed class ModprobeConfigDifferentialTests : IDisposable
         Assert.Equal(config.Diagnostics, reported);
     }
 
-    [Fact]
-    public void DefaultPathsUnderARootOverrideByFileName()
+    [Theory]
+    [InlineData("30")]
+    [InlineData("34")]
+    public void DefaultPathsUnderARootOverrideByFileName(string kmodRelease)
     {
-        // kmod 30's list is /etc, /run, /usr/local/lib, /lib; -d does not re-root it, so kmod gets the same
-        // folders through -C, in the same order.
+        // kmod 30's list is /etc, /run, /usr/local/lib, /lib (34.2 adds /usr/lib before /lib); -d does not
+        // re-root it, so kmod gets the same folders through -C, in the same order.
+        var oracle = KmodOracle.Named(kmodRelease);
         Write("root/etc/modprobe.d/50-x.conf", "alias from-etc x\nbogus-etc\n");
         Write("root/etc/modprobe.d/60-over.conf", "alias over-etc x\n");
         Write("root/run/modprobe.d/60-over.conf", "alias over-run-hidden x\n");
@@ -128,6 +138,8 @@ public sealed class ModprobeConfigDifferentialTests : IDisposable
         Write("root/lib/modprobe.d/50-x.conf", "alias lib-hidden x\n");
         Write("root/lib/modprobe.d/10-first.conf", "install first /bin/true\n");
         Write("root/lib/modprobe.d/70-lib.conf", "softdep lib-mod post: after\nbogus-lib\n");
+        Write("root/usr/lib/modprobe.d/70-lib.conf", "alias usr-lib-hides-lib x\n");
+        Write("root/usr/lib/modprobe.d/80-usr.conf", "weakdep usr-mod a b\n");
         string target = Write("targets/linked.txt", "alias through-symlink x\n");
         File.CreateSymbolicLink(Path.Combine(_temp.Path, "root/lib/modprobe.d/20-link.conf"), target);
         Directory.CreateDirectory(Path.Combine(_temp.Path, "targets/dir"));
@@ -135,24 +147,25 @@ public sealed class ModprobeConfigDifferentialTests : IDisposable
         string root = Path.Combine(_temp.Path, "root");
 
         var args = new List<string> { "-c" };
-        foreach (string path in KmodProfile.Kmod30.ModprobeConfigDirectories)
+        foreach (string path in oracle.Profile.ModprobeConfigDirectories)
         {
             args.AddRange(["-C", root + path]);
         }
 
         args.AddRange(["-d", root, "-S", KernelVersion]);
-        var kmod = Kmod.Run("modprobe", args);
+        var kmod = oracle.Run("modprobe", args);
         Assert.Equal(0, kmod.ExitCode);
         string kmodOut = kmod.StdoutText;
         int end = kmodOut.IndexOf(EndOfConfig, StringComparison.Ordinal);
         Assert.True(end >= 0, kmodOut);
 
-        var config = new ModprobeConfigLoader { Profile = KmodProfile.Kmod30, RootDirectory = root + "/", KernelCommandLine = File.ReadAllText("/proc/cmdline") }.Load();
+        var config = new ModprobeConfigLoader { Profile = oracle.Profile, RootDirectory = root + "/", KernelCommandLine = File.ReadAllText("/proc/cmdline") }.Load();
         Assert.Equal(kmodOut[..end], ModprobeConfigFormatter.Format(config));
         Assert.Equal(kmod.StderrText, string.Concat(config.Diagnostics.Select(d => d.Text + "\n")));
-        Assert.Equal(
-            ["10-first.conf", "20-link.conf", "40-local.conf", "50-x.conf", "55-run.conf", "60-over.conf", "70-lib.conf"],
-            config.Files.Select(Path.GetFileName));
+        string[] expected = oracle.Profile.ModprobeConfigDirectories.Contains("/usr/lib/modprobe.d")
+            ? ["10-first.conf", "20-link.conf", "40-local.conf", "50-x.conf", "55-run.conf", "60-over.conf", "70-lib.conf", "80-usr.conf"]
+            : ["10-first.conf", "20-link.conf", "40-local.conf", "50-x.conf", "55-run.conf", "60-over.conf", "70-lib.conf"];
+        Assert.Equal(expected, config.Files.Select(Path.GetFileName));
         Assert.StartsWith(root + "/etc/modprobe.d/", config.Files[3], StringComparison.Ordinal);
     }
 
@@ -164,17 +177,20 @@ public sealed class ModprobeConfigDifferentialTests : IDisposable
         Assert.Equal("blacklist z\noptions foo_bar baz=1\n", ModprobeConfigFormatter.Format(config));
     }
 
-    [Fact]
-    public void KernelCommandLineMatchesKmod()
+    [Theory]
+    [InlineData("30")]
+    [InlineData("34")]
+    public void KernelCommandLineMatchesKmod(string kmodRelease)
     {
         // kmod always reads the real /proc/cmdline; an empty config shows only its entries.
+        var oracle = KmodOracle.Named(kmodRelease);
         string empty = Write("empty/empty.conf", string.Empty);
-        var kmod = Kmod.Run("modprobe", ["-c", "-C", empty, "-d", Path.Combine(_temp.Path, "root"), "-S", KernelVersion]);
+        var kmod = oracle.Run("modprobe", ["-c", "-C", empty, "-d", Path.Combine(_temp.Path, "root"), "-S", KernelVersion]);
         Assert.Equal(0, kmod.ExitCode);
         string kmodOut = kmod.StdoutText;
         int end = kmodOut.IndexOf(EndOfConfig, StringComparison.Ordinal);
 
-        var config = new ModprobeConfigLoader { Profile = KmodProfile.Kmod30, ConfigPaths = [empty] }.Load();
+        var config = new ModprobeConfigLoader { Profile = oracle.Profile, ConfigPaths = [empty] }.Load();
         Assert.Equal(kmodOut[..end], ModprobeConfigFormatter.Format(config));
         Assert.Equal(kmod.StderrText, string.Concat(config.Diagnostics.Select(d => d.Text + "\n")));
     }

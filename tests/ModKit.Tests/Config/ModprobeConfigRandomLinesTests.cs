@@ -7,7 +7,8 @@ namespace ModKit.Tests.Config;
 
 /// <summary>
 /// Deterministically generated modprobe.d lines (directives, odd words, tabs, backslashes, comments), read by
-/// ModKit and by kmod 30's <c>modprobe -c</c>: the printed configuration and the error lines must agree.
+/// ModKit and by kmod's <c>modprobe -c</c> (kmod 30 and 34.2, each with its profile): the printed configuration
+/// and the error lines must agree.
 /// </summary>
 public sealed class ModprobeConfigRandomLinesTests : IDisposable
 {
@@ -25,11 +26,14 @@ public sealed class ModprobeConfigRandomLinesTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    public void AgreesWithKmod(int seed)
+    [InlineData("30", 1)]
+    [InlineData("30", 2)]
+    [InlineData("30", 3)]
+    [InlineData("34", 1)]
+    [InlineData("34", 4)]
+    public void AgreesWithKmod(string kmodRelease, int seed)
     {
+        var oracle = KmodOracle.Named(kmodRelease);
         var random = new Random(seed);
         var text = new StringBuilder();
         for (int line = 0; line < 300; line++)
@@ -51,7 +55,7 @@ public sealed class ModprobeConfigRandomLinesTests : IDisposable
 
         string file = Path.Combine(_temp.Path, "random.conf");
         File.WriteAllText(file, text.ToString());
-        var kmod = Kmod.Run("modprobe", ["-c", "-C", file, "-d", Path.Combine(_temp.Path, "root"), "-S", "0"]);
+        var kmod = oracle.Run("modprobe", ["-c", "-C", file, "-d", Path.Combine(_temp.Path, "root"), "-S", "0"]);
         Assert.Equal(0, kmod.ExitCode);
         string kmodOut = kmod.StdoutText;
         int end = kmodOut.IndexOf("\n# End of configuration files.", StringComparison.Ordinal);
@@ -59,7 +63,7 @@ public sealed class ModprobeConfigRandomLinesTests : IDisposable
 
         var config = new ModprobeConfigLoader
         {
-            Profile = KmodProfile.Kmod30,
+            Profile = oracle.Profile,
             ConfigPaths = [file],
             KernelCommandLine = File.ReadAllText("/proc/cmdline"),
         }.Load();

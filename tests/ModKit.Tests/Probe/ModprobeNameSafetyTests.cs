@@ -8,7 +8,8 @@ namespace ModKit.Tests.Probe;
 /// Issue #5 point 6: a module name is only a lookup key. Names with "/" or ".." that do not start with
 /// "/" or "./", and anything after "--" (the kernel runs <c>modprobe -q -- NAME</c> with names users can
 /// influence), never load a file from outside the module directory. Each case has a module file planted
-/// where the name would lead if it were taken as a path.
+/// where the name would lead if it were taken as a path. Paths load only in the kmod 34.2 profile (kmod 31+);
+/// kmod 30 takes every argument as a lookup key.
 /// </summary>
 public sealed class ModprobeNameSafetyTests : IDisposable
 {
@@ -68,16 +69,20 @@ public sealed class ModprobeNameSafetyTests : IDisposable
     {
         foreach (var mode in new[] { new[] { "-q", "--" }, [], ["-a"], ["-r"] })
         {
-            var result = Modprobe([.. mode, name]);
+            var result = Modprobe([.. mode, name], KmodProfile.Kmod34);
             Assert.True(result.ExitCode != 0 || !name.StartsWith("./", StringComparison.Ordinal) || mode.Contains("--"), "a ./ path loads only outside --");
+            Assert.DoesNotContain(_kernel.Calls, c => c.Name == "evil");
+            result = Modprobe([.. mode, name], KmodProfile.Kmod30);
+            Assert.NotEqual(0, result.ExitCode);
             Assert.DoesNotContain(_kernel.Calls, c => c.Name == "evil");
         }
 
-        // Same answer as kmod 30, which takes every argument as a lookup key.
-        if (!name.StartsWith("./", StringComparison.Ordinal))
+        // The same plan as kmod 30, which takes every argument as a lookup key, and as kmod 34.2, which takes
+        // "./" names as files (there the planted file is only printed, -D loads nothing).
+        foreach (var oracle in new[] { KmodOracle.Kmod30, KmodOracle.Kmod34 })
         {
-            var ours = Modprobe(["-D", name]);
-            var kmod = Kmod.Run("modprobe", ["-d", _root, "-S", Release, "-C", _config, "-D", name], _temp.Path);
+            var kmod = oracle.Run("modprobe", ["-d", _root, "-S", Release, "-C", _config, "-D", name], _temp.Path);
+            var ours = Modprobe(["-D", name], oracle.Profile);
             Assert.Equal((kmod.ExitCode, kmod.StdoutText, kmod.StderrText), (ours.ExitCode, ours.StdoutText, ours.StderrText));
         }
     }
@@ -95,6 +100,11 @@ public sealed class ModprobeNameSafetyTests : IDisposable
         Assert.Equal((1, "", ""), (kernelStyle.ExitCode, kernelStyle.StdoutText, kernelStyle.StderrText));
         var verbose = Modprobe(["-v", "--", name]);
         Assert.Equal($"modprobe: FATAL: Module {name} not found in directory {_moduleDirectory}\n", verbose.StderrText);
+        Assert.Empty(_kernel.Calls);
+
+        // kmod 30 takes no paths at all.
+        var kmod30 = Modprobe([name], KmodProfile.Kmod30);
+        Assert.Equal($"modprobe: FATAL: Module {name} not found in directory {_moduleDirectory}\n", kmod30.StderrText);
         Assert.Empty(_kernel.Calls);
 
         // The control: without "--" the same argument is a path (kmod 31+) and the planted file loads,
@@ -128,13 +138,23 @@ public sealed class ModprobeNameSafetyTests : IDisposable
     }
 
     [Fact]
-    public void ShowModversionsAfterDoubleDashDoesNotReadFiles()
+    public void ShowModversionsReadsTheFileItIsGivenAsKmodDoes()
     {
-        var result = Modprobe(["--show-modversions", "--", "evil.ko"]);
-        Assert.Equal((1, "", $"modprobe: FATAL: Module evil.ko not found in directory {_moduleDirectory}\n"),
-            (result.ExitCode, result.StdoutText, result.StderrText));
+        // A query, not a load: kmod 30 and 34.2 read the file named, relative to the working directory,
+        // "--" or not (only later kmods look names up).
+        foreach (var oracle in new[] { KmodOracle.Kmod30, KmodOracle.Kmod34 })
+        {
+            foreach (string name in new[] { "evil.ko", "good", "../evil.ko" })
+            {
+                var ours = Modprobe(["--show-modversions", "--", name], oracle.Profile);
+                var kmod = oracle.Run("modprobe", ["-d", _root, "-S", Release, "-C", _config, "--show-modversions", "--", name], _temp.Path);
+                Assert.Equal((kmod.ExitCode, kmod.StdoutText, kmod.StderrText), (ours.ExitCode, ours.StdoutText, ours.StderrText));
+            }
+        }
     }
 
-    private ProcessResult Modprobe(string[] args) =>
-        InProcessTool.Run("modprobe", ["-d", _root, "-S", Release, "-C", _config, .. args], currentDirectory: _temp.Path, kernel: _kernel);
+    // The kmod 34.2 profile unless a test asks for another: paths load only there.
+    private ProcessResult Modprobe(string[] args, KmodProfile? profile = null) =>
+        InProcessTool.Run("modprobe", ["-d", _root, "-S", Release, "-C", _config, .. args], currentDirectory: _temp.Path, kernel: _kernel,
+            profile: profile ?? KmodProfile.Kmod34);
 }

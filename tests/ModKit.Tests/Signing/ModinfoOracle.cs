@@ -13,7 +13,7 @@ internal static class ModinfoOracle
 {
     private static readonly string[] SignatureKeys = ["sig_id", "signer", "sig_key", "sig_hashalgo", "signature"];
 
-    /// <summary>The kernel/ folder of Debian 12's plain module tree (scripts/fetch-kernel.sh).</summary>
+    /// <summary>The kernel/ folder of Debian 12's plain tree (scripts/fetch-kernel.sh).</summary>
     public static string KernelTree => Path.Combine(Support.KernelTree.Instance.ModuleDirectory("plain"), "kernel");
 
     /// <summary>The signature block modinfo prints for each path (empty when it prints none).</summary>

@@ -9,7 +9,7 @@ internal static class InProcessTool
     public static ProcessResult Run(string argv0, IReadOnlyList<string> args, string? currentDirectory = null,
         string root = "/", string kernelRelease = "0.0.0-test", IKernel? kernel = null,
         Func<string, IReadOnlyDictionary<string, string>, int>? shell = null, IReadOnlyDictionary<string, string>? environment = null,
-        KmodProfile? profile = null, Func<string, Action<int, string>>? syslog = null, bool stderrClosed = false)
+        KmodProfile? profile = null, bool stderrOpen = true, Func<string, Action<int, string>>? syslog = null)
     {
         var stdout = new MemoryStream();
         var stderr = new MemoryStream();
@@ -17,6 +17,8 @@ internal static class InProcessTool
         {
             Stdout = stdout,
             Stderr = stderr,
+            StderrIsOpen = () => stderrOpen,
+            Syslog = syslog,
             CurrentDirectory = currentDirectory ?? Environment.CurrentDirectory,
             Root = root,
             // Without a kernel of its own a test gets a fake one over a folder that does not exist:
@@ -27,8 +29,6 @@ internal static class InProcessTool
             Environment = environment ?? new Dictionary<string, string>(),
             // kmod 30 unless the test asks for another profile: most tests compare with kmod 30.
             Profile = profile ?? KmodProfile.Kmod30,
-            Syslog = syslog,
-            StderrClosed = stderrClosed,
         };
         int exit = Multicall.Run(context, argv0, args);
         return new ProcessResult(stdout.ToArray(), stderr.ToArray(), exit);

@@ -60,6 +60,30 @@ internal sealed class KmodOracle
         ProcessRunner.Run("/bin/bash", ["-c", "exec 2>&-; exec -a \"$0\" \"$@\"", tool, BuiltBinary.Path, .. args],
             environment: ModKitEnvironment);
 
+    /// <summary>
+    /// How to start this kmod under any argv[0] (a tool's name, <c>kmod</c>, or a name kmod does not know): the
+    /// program, the arguments before kmod's own, and the argv[0] to give the program (<c>exec -a</c>), if any.
+    /// </summary>
+    public (string Program, IReadOnlyList<string> Prefix, string? Argv0) Invocation(string argv0)
+    {
+        if (this == Kmod30)
+        {
+            return (Kmod.Binary, [], argv0);
+        }
+
+        // The wrapper is "exec LOADER --library-path LIBS --argv0 kmod KMOD "$@"": the same with another argv[0].
+        string exec = File.ReadAllLines(_wrapper("kmod")).Single(l => l.StartsWith("exec ", StringComparison.Ordinal));
+        string[] words = exec.Split(' ');
+        return (words[1], [words[2], words[3], "--argv0", argv0, words[6]], null);
+    }
+
+    /// <summary>
+    /// A bash command line that runs this kmod as <paramref name="tool"/> with the shell's arguments
+    /// (<c>"$@"</c>), for tests that must set up the process's descriptors themselves.
+    /// </summary>
+    public string BashCommand(string tool) =>
+        this == Kmod30 ? $"exec -a {tool} {Kmod.Binary} \"$@\"" : $"exec {_wrapper(tool)} \"$@\"";
+
     /// <summary>Runs ModKit's binary as <paramref name="tool"/> in this oracle's profile.</summary>
     public ProcessResult RunModKit(string tool, IEnumerable<string> args, string? workingDirectory = null, TimeSpan? timeout = null,
         IDictionary<string, string>? environment = null)

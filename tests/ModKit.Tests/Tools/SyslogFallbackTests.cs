@@ -21,7 +21,7 @@ public sealed class SyslogFallbackTests : IDisposable
         var sent = new List<(int, string)>();
         var programs = new List<string>();
         var result = InProcessTool.Run(tool, args, currentDirectory: _root.Path, root: _root.Path, profile: KmodProfile.FromName(release),
-            stderrClosed: stderrClosed,
+            stderrOpen: !stderrClosed,
             syslog: program =>
             {
                 programs.Add(program);
@@ -35,7 +35,7 @@ public sealed class SyslogFallbackTests : IDisposable
     [InlineData("34")]
     public void ModprobeLogsToSyslogWhenStderrIsClosed(string release)
     {
-        var (result, sent, programs) = Run("modprobe", release, stderrClosed: true, "nosuchmod");
+        var (result, sent, programs) = Run("modprobe", release, stderrOpen: false, "nosuchmod");
         Assert.Equal((1, ""), (result.ExitCode, result.StderrText));
         Assert.Equal(["modprobe"], programs);
         var (priority, message) = Assert.Single(sent);
@@ -48,7 +48,7 @@ public sealed class SyslogFallbackTests : IDisposable
     [InlineData("34")]
     public void ModprobeKeepsStderrWhenItIsOpen(string release)
     {
-        var (result, sent, _) = Run("modprobe", release, stderrClosed: false, "nosuchmod");
+        var (result, sent, _) = Run("modprobe", release, stderrOpen: true, "nosuchmod");
         Assert.Equal(1, result.ExitCode);
         Assert.StartsWith("modprobe: FATAL: Module nosuchmod not found", result.StderrText, StringComparison.Ordinal);
         Assert.Empty(sent);
@@ -60,7 +60,7 @@ public sealed class SyslogFallbackTests : IDisposable
     [InlineData("34")]
     public void OptionErrorsComeBeforeTheChoice(string release)
     {
-        var (result, sent, _) = Run("modprobe", release, stderrClosed: true, "--bogus");
+        var (result, sent, _) = Run("modprobe", release, stderrOpen: false, "--bogus");
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("unrecognized option '--bogus'", result.StderrText, StringComparison.Ordinal);
         Assert.Empty(sent);
@@ -75,7 +75,7 @@ public sealed class SyslogFallbackTests : IDisposable
     [InlineData("modinfo", "34", "nosuchmod")]
     public void OtherToolsKeepStderr(string tool, string release, string argument)
     {
-        var (result, sent, _) = Run(tool, release, stderrClosed: true, argument);
+        var (result, sent, _) = Run(tool, release, stderrOpen: false, argument);
         Assert.Equal(1, result.ExitCode);
         Assert.StartsWith(tool + ": ERROR: ", result.StderrText, StringComparison.Ordinal);
         Assert.Empty(sent);
