@@ -305,7 +305,7 @@ public sealed class ModprobeFakeKernelTests : IDisposable
             profile: KmodProfile.FromName(profile), stderrOpen: stderrOpen, syslog: program => (priority, message) => logged.Add($"{program} {priority} {message}"));
         Assert.Equal(1, result.ExitCode);
         string message = $"Module nosuch not found in directory {_moduleDirectory}";
-        Assert.Equal(toSyslog ? [$"modprobe 2 FATAL: {message}"] : [], logged);
+        Assert.Equal(toSyslog ? [$"modprobe 2 FATAL: {message}\n"] : [], logged);
         Assert.Equal(toSyslog ? "" : $"modprobe: FATAL: {message}\n", result.StderrText);
     }
 

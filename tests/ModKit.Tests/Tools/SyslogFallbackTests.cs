@@ -16,12 +16,12 @@ public sealed class SyslogFallbackTests : IDisposable
     public void Dispose() => _root.Dispose();
 
     private (ProcessResult Result, List<(int Priority, string Message)> Sent, List<string> Programs) Run(
-        string tool, string release, bool stderrClosed, params string[] args)
+        string tool, string release, bool stderrOpen, params string[] args)
     {
         var sent = new List<(int, string)>();
         var programs = new List<string>();
         var result = InProcessTool.Run(tool, args, currentDirectory: _root.Path, root: _root.Path, profile: KmodProfile.FromName(release),
-            stderrOpen: !stderrClosed,
+            stderrOpen: stderrOpen,
             syslog: program =>
             {
                 programs.Add(program);
