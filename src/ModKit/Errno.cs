@@ -83,13 +83,14 @@ public static class Errno
 
     /// <summary>
     /// The text kmod prints after a failed file operation: glibc's <c>strerror</c> text for a missing
-    /// file or a denied access, otherwise the exception's own message.
+    /// file, a denied access or a name too long, otherwise the exception's own message.
     /// </summary>
     /// <param name="e">An exception from a file-system call.</param>
     public static string DescribeFileError(Exception e) => e switch
     {
         FileNotFoundException or DirectoryNotFoundException => Describe(ENOENT),
         UnauthorizedAccessException => Describe(EACCES),
+        PathTooLongException => Describe(ENAMETOOLONG),
         _ => e.Message,
     };
 

@@ -71,6 +71,14 @@ public sealed class KmodProfile
         ConfigKeepsEndOfFileAfterBackslash = true,
         DependencyLookupFailure = "failed to lookup soft dependency",
         MissingSectionErrno = Errno.ENOENT,
+
+        // depmod
+        DepmodCreatesOutputDirectory = false,
+        DepmodRefusesLongDirectoryPaths = false,
+        DepmodSkipsUnreadableConfigEntries = false,
+        DepmodModulesOrderFirstLineWins = false,
+        DepmodRefusesNonAsciiIndexText = false,
+        DepmodModuleLimit = null,
     };
 
     /// <summary>kmod 34.2, as Debian 13 ships it.</summary>
@@ -124,6 +132,14 @@ public sealed class KmodProfile
         ConfigKeepsEndOfFileAfterBackslash = false,
         DependencyLookupFailure = "failed to lookup dependency",
         MissingSectionErrno = Errno.ENODATA,
+
+        // depmod
+        DepmodCreatesOutputDirectory = true,
+        DepmodRefusesLongDirectoryPaths = true,
+        DepmodSkipsUnreadableConfigEntries = true,
+        DepmodModulesOrderFirstLineWins = true,
+        DepmodRefusesNonAsciiIndexText = true,
+        DepmodModuleLimit = ushort.MaxValue,
     };
 
     /// <summary>
@@ -267,7 +283,8 @@ public sealed class KmodProfile
     /// Where <c>kmod static-nodes</c> writes without <c>--output</c>: kmod 30 opens the path <c>/dev/stdout</c> like
     /// any output file (its folder made if missing, the file reopened and truncated: <c>&gt;&gt; file</c> is
     /// overwritten from its start; with standard output closed, <c>modules.devname</c> itself, opened first on
-    /// descriptor 1, is emptied and nothing is written); <see langword="null"/> in kmod 34: standard output as it is.
+    /// descriptor 1, is emptied and nothing is written: ModKit writes nothing but keeps the file, a deliberate
+    /// difference); <see langword="null"/> in kmod 34: standard output as it is.
     /// </summary>
     public required string? StaticNodesDefaultOutput { get; init; }
 
@@ -332,6 +349,49 @@ public sealed class KmodProfile
     /// <see cref="Errno.ENOENT"/> in kmod 30, <see cref="Errno.ENODATA"/> (<c>No data available</c>) from kmod 31.
     /// </summary>
     public required int MissingSectionErrno { get; init; }
+
+    // depmod (its option table and help text follow CommandLines: tools/depmod.c's cmdopts and help())
+
+    /// <summary>
+    /// depmod makes its output directory (<c>mkdir -p</c>, mode 0755) before writing its files (kmod ≥ 31, with
+    /// <c>-o</c>); kmod 30 stops with <c>FATAL: could not open directory</c> when it does not exist (module paths
+    /// given on the command line under a base directory that has no module directory).
+    /// </summary>
+    public required bool DepmodCreatesOutputDirectory { get; init; }
+
+    /// <summary>
+    /// depmod refuses a module or output directory path (<c>basedir/moduledir/version</c>) of PATH_MAX bytes or
+    /// more with <c>ERROR: Bad directory …: path too long</c> (kmod ≥ 34); kmod 30 cuts it short and fails later.
+    /// </summary>
+    public required bool DepmodRefusesLongDirectoryPaths { get; init; }
+
+    /// <summary>
+    /// A depmod.d entry named <c>*.conf</c> that cannot be stat'ed (a dangling link) is reported while the folder
+    /// is listed (<c>ERROR: Cannot stat directory entry: &lt;dir&gt;&lt;name&gt;</c>, without a slash) and skipped, so
+    /// a file of that name in a later folder is read (kmod ≥ 34); kmod 30 takes it, then fails to open it
+    /// (<c>ERROR: file parse …</c>).
+    /// </summary>
+    public required bool DepmodSkipsUnreadableConfigEntries { get; init; }
+
+    /// <summary>
+    /// A module listed more than once in modules.order takes the place of its first line (kmod ≥ 34); in kmod 30
+    /// the last line counts.
+    /// </summary>
+    public required bool DepmodModulesOrderFirstLineWins { get; init; }
+
+    /// <summary>
+    /// depmod stops (<c>FATAL: Module index: bad character …</c>) at the first index key or value with a byte of
+    /// 0x80 or more (kmod ≥ 34 compares the byte unsigned). kmod 30 compares a signed <c>char</c>, so on x86 its
+    /// check never fires and such keys are stored (see <see cref="Depmod.DepmodSettings.AllowNonAsciiOutsideChildTables"/>).
+    /// </summary>
+    public required bool DepmodRefusesNonAsciiIndexText { get; init; }
+
+    /// <summary>
+    /// depmod stops with <c>FATAL: could not build module array: Numerical result out of range</c> when it finds this
+    /// many modules or more (kmod ≥ 34: 65535, its module numbers are 16-bit). kmod 30 has the same 16-bit numbers but
+    /// no check: it dies on an assertion (SIGABRT); ModKit's kmod 30 profile has no limit.
+    /// </summary>
+    public required int? DepmodModuleLimit { get; init; }
 
     /// <summary>The profile named by <c>MODKIT_KMOD</c> (<c>30</c>, <c>34</c> or <c>34.2</c>), or null for any other value.</summary>
     public static KmodProfile? FromName(string? name) => name switch

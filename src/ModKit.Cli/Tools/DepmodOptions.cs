@@ -3,36 +3,14 @@ using ModKit.Cli.GetOpt;
 namespace ModKit.Cli.Tools;
 
 /// <summary>
-/// depmod's command line, as data: kmod 30's options (<c>tools/depmod.c</c>: <c>cmdopts_s</c>, <c>cmdopts</c>) with
-/// kmod ≥ 34's <c>-m/--moduledir</c> (in kmod 30 <c>-m/--map</c> was an ignored no-op) and kmod ≥ 31's <c>-o/--outdir</c>.
+/// depmod's command line, as data: the option table and <c>--help</c> text of one kmod release
+/// (<c>tools/depmod.c</c>: <c>cmdopts_s</c>, <c>cmdopts</c>, <c>help()</c>), chosen by <see cref="KmodProfile.CommandLines"/>.
 /// </summary>
-internal static class DepmodOptions
+internal sealed class DepmodOptions
 {
-    public static readonly OptionTable Table = new(
-        "aAb:m:o:C:E:F:euqrvnP:wVh",
-        new LongOption("all", OptionArgument.None, 'a'),
-        new LongOption("quick", OptionArgument.None, 'A'),
-        new LongOption("basedir", OptionArgument.Required, 'b'),
-        new LongOption("moduledir", OptionArgument.Required, 'm'),
-        new LongOption("outdir", OptionArgument.Required, 'o'),
-        new LongOption("config", OptionArgument.Required, 'C'),
-        new LongOption("symvers", OptionArgument.Required, 'E'),
-        new LongOption("filesyms", OptionArgument.Required, 'F'),
-        new LongOption("errsyms", OptionArgument.None, 'e'),
-        new LongOption("unresolved-error", OptionArgument.None, 'u'),
-        new LongOption("quiet", OptionArgument.None, 'q'),
-        new LongOption("root", OptionArgument.None, 'r'),
-        new LongOption("verbose", OptionArgument.None, 'v'),
-        new LongOption("show", OptionArgument.None, 'n'),
-        new LongOption("dry-run", OptionArgument.None, 'n'),
-        new LongOption("symbol-prefix", OptionArgument.Required, 'P'),
-        new LongOption("warn", OptionArgument.None, 'w'),
-        new LongOption("version", OptionArgument.None, 'V'),
-        new LongOption("help", OptionArgument.None, 'h'));
-
-    public static string Help(string program) =>
+    private const string Introduction =
         "Usage:\n" +
-        $"\t{program} -[aA] [options] [forced_version]\n" +
+        "\t{0} -[aA] [options] [forced_version]\n" +
         "\n" +
         "If no arguments (except options) are given, \"depmod -a\" is assumed\n" +
         "\n" +
@@ -50,13 +28,97 @@ internal static class DepmodOptions
         "\t-V, --version        show version\n" +
         "\t-h, --help           show this help\n" +
         "\n" +
-        "The following options are useful for people managing distributions:\n" +
-        "\t-b, --basedir=DIR    Use an image of a module tree.\n" +
-        "\t-m, --moduledir=DIR  Use DIR as the module directory under the base\n" +
-        "\t                     directory (default /lib/modules).\n" +
-        "\t-o, --outdir=DIR     Output directory for generated files.\n" +
+        "The following options are useful for people managing distributions:\n";
+
+    private const string SymbolFiles =
         "\t-F, --filesyms=FILE  Use the file instead of the\n" +
         "\t                     current kernel symbols.\n" +
         "\t-E, --symvers=FILE   Use Module.symvers file to check\n" +
         "\t                     symbol versions.\n";
+
+    /// <summary>
+    /// kmod 30: no <c>-o</c> and no module directory option; <c>-u/--unresolved-error</c>, <c>-q/--quiet</c>,
+    /// <c>-r/--root</c> and <c>-m/--map</c> (no argument) are accepted and ignored with a warning.
+    /// </summary>
+    public static DepmodOptions Kmod30 { get; } = new()
+    {
+        Table = new OptionTable(
+            "aAb:C:E:F:euqrvnP:wmVh",
+            new LongOption("all", OptionArgument.None, 'a'),
+            new LongOption("quick", OptionArgument.None, 'A'),
+            new LongOption("basedir", OptionArgument.Required, 'b'),
+            new LongOption("config", OptionArgument.Required, 'C'),
+            new LongOption("symvers", OptionArgument.Required, 'E'),
+            new LongOption("filesyms", OptionArgument.Required, 'F'),
+            new LongOption("errsyms", OptionArgument.None, 'e'),
+            new LongOption("unresolved-error", OptionArgument.None, 'u'),
+            new LongOption("quiet", OptionArgument.None, 'q'),
+            new LongOption("root", OptionArgument.None, 'r'),
+            new LongOption("verbose", OptionArgument.None, 'v'),
+            new LongOption("show", OptionArgument.None, 'n'),
+            new LongOption("dry-run", OptionArgument.None, 'n'),
+            new LongOption("symbol-prefix", OptionArgument.Required, 'P'),
+            new LongOption("warn", OptionArgument.None, 'w'),
+            new LongOption("map", OptionArgument.None, 'm'),
+            new LongOption("version", OptionArgument.None, 'V'),
+            new LongOption("help", OptionArgument.None, 'h')),
+        IgnoredOptions = "uqrm",
+        HasDirectoryOptions = false,
+        HelpText = Introduction +
+            "\t-b, --basedir=DIR    Use an image of a module tree.\n" +
+            SymbolFiles,
+    };
+
+    /// <summary>
+    /// kmod 34.2: <c>-m/--moduledir=DIR</c> and <c>-o/--outdir=DIR</c> (kmod 31); the deprecated options are gone
+    /// (getopt rejects them).
+    /// </summary>
+    public static DepmodOptions Kmod34 { get; } = new()
+    {
+        Table = new OptionTable(
+            "aAb:m:o:C:E:F:evnP:wVh",
+            new LongOption("all", OptionArgument.None, 'a'),
+            new LongOption("quick", OptionArgument.None, 'A'),
+            new LongOption("basedir", OptionArgument.Required, 'b'),
+            new LongOption("moduledir", OptionArgument.Required, 'm'),
+            new LongOption("outdir", OptionArgument.Required, 'o'),
+            new LongOption("config", OptionArgument.Required, 'C'),
+            new LongOption("symvers", OptionArgument.Required, 'E'),
+            new LongOption("filesyms", OptionArgument.Required, 'F'),
+            new LongOption("errsyms", OptionArgument.None, 'e'),
+            new LongOption("verbose", OptionArgument.None, 'v'),
+            new LongOption("show", OptionArgument.None, 'n'),
+            new LongOption("dry-run", OptionArgument.None, 'n'),
+            new LongOption("symbol-prefix", OptionArgument.Required, 'P'),
+            new LongOption("warn", OptionArgument.None, 'w'),
+            new LongOption("version", OptionArgument.None, 'V'),
+            new LongOption("help", OptionArgument.None, 'h')),
+        IgnoredOptions = "",
+        HasDirectoryOptions = true,
+        HelpText = Introduction +
+            "\t-b, --basedir=DIR    Root path (default: /).\n" +
+            "\t-m, --moduledir=DIR  Module directory (default: /lib/modules).\n" +
+            "\t-o, --outdir=DIR     Output root path (default: same as <basedir>).\n" +
+            SymbolFiles,
+    };
+
+    private DepmodOptions()
+    {
+    }
+
+    public required OptionTable Table { get; init; }
+
+    /// <summary>Short options (and their long names) that are accepted and ignored with <c>WARNING: Ignored deprecated option</c>.</summary>
+    public required string IgnoredOptions { get; init; }
+
+    /// <summary><c>-m</c> names the module directory under the base directory and <c>-o</c> the output root.</summary>
+    public required bool HasDirectoryOptions { get; init; }
+
+    /// <summary>The help text, with <c>{0}</c> where the program's name goes.</summary>
+    public required string HelpText { get; init; }
+
+    /// <summary>The command line of a release.</summary>
+    public static DepmodOptions For(KmodCommandLines release) => release == KmodCommandLines.Kmod30 ? Kmod30 : Kmod34;
+
+    public string Help(string program) => HelpText.Replace("{0}", program, StringComparison.Ordinal);
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using ModKit.Cli.GetOpt;
 using ModKit.Depmod;
 using ModKit.Files;
@@ -16,6 +17,12 @@ internal sealed class DepmodTool
 {
     /// <summary>kmod's <c>log_priority</c> default and the level one <c>-v</c> adds to.</summary>
     private const int DefaultVerbosity = 4;
+
+    /// <summary>kmod's <c>MODULE_DIRECTORY</c>.</summary>
+    private const string DefaultModuleDirectory = "/lib/modules";
+
+    /// <summary>Linux's PATH_MAX, the size of depmod's path buffers.</summary>
+    private const int PathMax = 4096;
 
     private readonly ToolContext _context;
     private readonly ToolLog _log;
@@ -49,16 +56,25 @@ internal sealed class DepmodTool
         string? root = null, moduleDirectory = null, outputDirectory = null, symvers = null, systemMap = null;
         char symbolPrefix = '\0';
         var configPaths = new List<string>();
-        var parser = new GetOptParser(argv0, args, DepmodOptions.Table, new StderrWriter(_context.Stderr));
+        var options = DepmodOptions.For(_context.Profile.CommandLines);
+        var parser = new GetOptParser(argv0, args, options.Table, new StderrWriter(_context.Stderr));
         while (parser.TryNext(out var option))
         {
+            if (option.Code > 0 && options.IgnoredOptions.Contains((char)option.Code, StringComparison.Ordinal))
+            {
+                _log.Warning(option.LongIndex > 0
+                    ? $"Ignored deprecated option --{options.Table.LongOptions[option.LongIndex].Name}"
+                    : $"Ignored deprecated option -{(char)option.Code}");
+                continue;
+            }
+
             switch (option.Code)
             {
                 case 'a': break;
                 case 'A': quick = true; break;
                 case 'b': root = _context.MakeAbsolute(option.Argument!); break;
-                case 'm': moduleDirectory = option.Argument!; break;
-                case 'o': outputDirectory = _context.MakeAbsolute(option.Argument!); break;
+                case 'm' when options.HasDirectoryOptions: moduleDirectory = option.Argument!; break;
+                case 'o' when options.HasDirectoryOptions: outputDirectory = _context.MakeAbsolute(option.Argument!); break;
                 case 'C': configPaths.Add(option.Argument!); break;
                 case 'E': symvers = option.Argument; break;
                 case 'F': systemMap = option.Argument; break;
@@ -71,13 +87,8 @@ internal sealed class DepmodTool
                     symbolPrefix = option.Argument[0];
                     break;
                 case 'w': warnDuplicates = true; break;
-                case 'u' or 'q' or 'r':
-                    _log.Warning(option.LongIndex > 0
-                        ? $"Ignored deprecated option --{DepmodOptions.Table.LongOptions[option.LongIndex].Name}"
-                        : $"Ignored deprecated option -{(char)option.Code}");
-                    break;
                 case 'h':
-                    _out.Write(DepmodOptions.Help(_log.Program));
+                    _out.Write(options.Help(_log.Program));
                     return 0;
                 case 'V':
                     _out.Write(ToolVersion.Text(_context.Profile));
@@ -104,10 +115,14 @@ internal sealed class DepmodTool
             version = _context.KernelRelease();
         }
 
-        // <basedir>/<moduledir>/<version>; the output goes to <outdir>/<moduledir>/<version> (kmod ≥ 31, ≥ 34).
-        string moduleRoot = "/" + (moduleDirectory ?? "lib/modules").Trim('/');
-        string directory = root is not null ? root.TrimEnd('/') + moduleRoot + "/" + version : _context.UnderRoot(moduleRoot + "/" + version);
-        string target = outputDirectory is not null ? outputDirectory.TrimEnd('/') + moduleRoot + "/" + version : directory;
+        // <basedir>/<moduledir>/<version>, and the output under <outdir> instead of <basedir> (kmod ≥ 31). The
+        // module directory is always relative ("/lib/modules" becomes "lib/modules"); the parts are joined as
+        // given, so "-b /x/" reads "/x//lib/modules/<version>", as kmod prints it.
+        string modules = (moduleDirectory ?? DefaultModuleDirectory).TrimStart('/');
+        if (DirectoryPath(root, modules, version) is not { } directory)
+            return 1;
+        if ((outputDirectory is null ? directory : DirectoryPath(outputDirectory, modules, version)) is not { } target)
+            return 1;
         var modulePaths = positional.Skip(1).ToList();
         foreach (string path in modulePaths)
         {
@@ -144,10 +159,12 @@ internal sealed class DepmodTool
 
         var configuration = modulePaths.Count > 0
             ? new DepmodConfiguration()
-            : DepmodConfiguration.Load(configPaths.Count > 0 ? configPaths : _context.Profile.DepmodConfigDirectories.Select(_context.UnderRoot), version, Log);
+            : DepmodConfiguration.Load(configPaths.Count > 0 ? configPaths : _context.Profile.DepmodConfigDirectories.Select(_context.UnderRoot), version,
+                _context.Profile, Log);
 
         var settings = new DepmodSettings(directory)
         {
+            Profile = _context.Profile,
             Configuration = configuration,
             ModulePaths = modulePaths.Count > 0 ? modulePaths : null,
             SymbolPrefix = symbolPrefix,
@@ -166,7 +183,12 @@ internal sealed class DepmodTool
         }
         catch (DirectoryNotFoundException e)
         {
-            Fatal($"could not search modules: {e.Message}");
+            Fatal($"could not search modules: {Errno.DescribeFileError(e)}");
+            return 1;
+        }
+        catch (DepmodModuleLimitException)
+        {
+            Fatal($"could not build module array: {Errno.Describe(Errno.ERANGE)}");
             return 1;
         }
 
@@ -188,6 +210,22 @@ internal sealed class DepmodTool
         }
     }
 
+    /// <summary>
+    /// <c>&lt;root&gt;/&lt;modules&gt;/&lt;version&gt;</c>, the root being the context's when no <c>-b</c> was given;
+    /// null after kmod 34's complaint about a path of PATH_MAX bytes or more.
+    /// </summary>
+    private string? DirectoryPath(string? root, string modules, string version)
+    {
+        string path = $"{root}/{modules}/{version}";
+        if (_context.Profile.DepmodRefusesLongDirectoryPaths && Encoding.UTF8.GetByteCount(path) >= PathMax)
+        {
+            _log.Error($"Bad directory {path}: path too long");
+            return null;
+        }
+
+        return root is null ? _context.UnderRoot(path) : path;
+    }
+
     private int Show(DepmodResult result)
     {
         foreach (var file in result.GetOutputs(_context.Profile, includeIndexes: false))
@@ -197,17 +235,25 @@ internal sealed class DepmodTool
 
     private int WriteFiles(DepmodResult result, string target)
     {
-        try
+        if (_context.Profile.DepmodCreatesOutputDirectory)
         {
-            if (OperatingSystem.IsWindows())
-                Directory.CreateDirectory(target);
-            else
-                Directory.CreateDirectory(target, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-                    | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+            try
+            {
+                if (OperatingSystem.IsWindows())
+                    Directory.CreateDirectory(target);
+                else
+                    Directory.CreateDirectory(target, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                        | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Fatal($"could not create directory {target}: {(HasFileAmongParents(target) ? Errno.Describe(Errno.ENOTDIR) : Errno.DescribeFileError(e))}");
+            }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        else if (!Directory.Exists(target))
         {
-            Fatal($"could not create directory {target}: {Errno.DescribeFileError(e)}");
+            // kmod 30 writes into the module directory it read, which module paths need not have.
+            Fatal($"could not open directory {target}: {Errno.Describe(Errno.ENOENT)}");
         }
 
         foreach (var file in result.GetOutputs(_context.Profile))
@@ -222,6 +268,18 @@ internal sealed class DepmodTool
         return 0;
     }
 
+    /// <summary>Whether some leading part of the path is a file, which makes <c>mkdir</c> fail with ENOTDIR (.NET says "not found").</summary>
+    private static bool HasFileAmongParents(string path)
+    {
+        for (int slash = path.IndexOf('/', 1); slash > 0; slash = path.IndexOf('/', slash + 1))
+        {
+            if (File.Exists(path[..slash]))
+                return true;
+        }
+
+        return File.Exists(path);
+    }
+
     /// <summary>
     /// kmod's <c>depfile_up_to_date</c>: modules.dep exists and no module file below the directory is newer.
     /// Any error (no modules.dep) means "not up to date".
@@ -229,6 +287,12 @@ internal sealed class DepmodTool
     private bool IsUpToDate(string directory)
     {
         DateTime dependencies;
+        if (!Directory.Exists(directory))
+        {
+            _log.Error($"could not open directory {directory}: {Errno.Describe(Errno.ENOENT)}");
+            return false;
+        }
+
         try
         {
             var info = new FileInfo(Path.Combine(directory, "modules.dep"));

@@ -75,6 +75,14 @@ internal static class StaticNodesTool
     private static int Write(ToolContext context, DevnameFile input, string? output, StaticNodeFormat format)
     {
         OutputFile? file = null;
+        if (output is not null && input.HoldsStandardOutput && NamesStandardOutput(output))
+        {
+            // A deliberate difference (README): with standard output closed, kmod opens modules.devname
+            // itself as its output (kmod 30 by default, either release with -o /dev/stdout) and empties it,
+            // a system's file when run as root. ModKit leaves the file alone and, like kmod, prints nothing.
+            return 0;
+        }
+
         if (output is not null)
         {
             // Relative to the working directory; the empty name stays empty (and names no file).
@@ -119,6 +127,9 @@ internal static class StaticNodesTool
             return status;
         }
     }
+
+    // The names by which a process opens its own descriptor 1.
+    private static bool NamesStandardOutput(string output) => output is "/dev/stdout" or "/dev/fd/1" or "/proc/self/fd/1";
 
     // A message on standard error, which may be closed: C's stderr then drops it.
     private static void Complain(ToolContext context, string message) => Complain(context, System.Text.Encoding.UTF8.GetBytes(message));

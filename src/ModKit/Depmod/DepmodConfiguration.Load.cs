@@ -12,12 +12,14 @@ public sealed partial class DepmodConfiguration
     /// </summary>
     /// <param name="paths">Directories or files, e.g. <see cref="KmodProfile.DepmodConfigDirectories"/> or the <c>-C</c> arguments.</param>
     /// <param name="kernelVersion">The kernel release <c>override</c> and <c>external</c> lines are matched against.</param>
+    /// <param name="profile">The kmod release whose listing rules apply (<see cref="KmodProfile.DepmodSkipsUnreadableConfigEntries"/>).</param>
     /// <param name="log">Receives kmod's messages (bad lines, skipped files).</param>
     /// <returns>The configuration.</returns>
-    public static DepmodConfiguration Load(IEnumerable<string> paths, string kernelVersion, Action<DepmodLogLevel, string>? log = null)
+    public static DepmodConfiguration Load(IEnumerable<string> paths, string kernelVersion, KmodProfile profile, Action<DepmodLogLevel, string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(kernelVersion);
+        ArgumentNullException.ThrowIfNull(profile);
         log ??= (_, _) => { };
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (string path in paths)
@@ -38,6 +40,13 @@ public sealed partial class DepmodConfiguration
                 if (name.Length < 6 || !name.EndsWith(".conf", StringComparison.Ordinal))
                 {
                     log(DepmodLogLevel.Info, $"All cfg files need .conf: {path}/{name}");
+                    continue;
+                }
+
+                if (profile.DepmodSkipsUnreadableConfigEntries && ModKit.IO.NativeFile.Stat(path + "/" + name) != 0)
+                {
+                    // kmod ≥ 34 stats each entry (following links) and joins folder and name without a slash here.
+                    log(DepmodLogLevel.Error, $"Cannot stat directory entry: {path}{name}");
                     continue;
                 }
 

@@ -15,7 +15,11 @@ public static partial class DepmodEngine
         var found = new Dictionary<string, DepmodModule>(StringComparer.Ordinal);
         var config = settings.Configuration;
         if (!Directory.Exists(settings.ModuleDirectory))
+        {
+            // kmod: an error for the directory, then the caller's "could not search modules" with the errno alone.
+            log(DepmodLogLevel.Error, $"could not open directory {settings.ModuleDirectory}: {Errno.Describe(Errno.ENOENT)}");
             throw new DirectoryNotFoundException($"could not open directory {settings.ModuleDirectory}: No such file or directory");
+        }
 
         ScanDirectory(settings, settings.ModuleDirectory, found, log);
         foreach (string external in Enumerable.Reverse(config.Externals))

@@ -16,17 +16,20 @@ public static partial class DepmodEngine
     /// <param name="settings">The directory, configuration and options.</param>
     /// <returns>The modules in depmod's order with their dependencies, and what the outputs need.</returns>
     /// <exception cref="DirectoryNotFoundException">The module directory cannot be read.</exception>
+    /// <exception cref="DepmodModuleLimitException">More modules than the profile's release numbers (<see cref="KmodProfile.DepmodModuleLimit"/>).</exception>
     public static DepmodResult Run(DepmodSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var log = settings.Log ?? ((_, _) => { });
 
         var found = settings.ModulePaths is { } paths ? FromPaths(settings, paths) : Scan(settings, log);
+        if (settings.Profile.DepmodModuleLimit is { } limit && found.Count >= limit)
+            throw new DepmodModuleLimitException(found.Count, limit);
 
         // kmod builds its module array by walking its module-name hash table, then sorts by modules.order.
         var modules = found.Values.ToList();
         modules.Sort((a, b) => KmodHashOrder.Comparer(KmodHashOrder.ModuleBuckets)(a.Name, b.Name));
-        modules = SortByModulesOrder(settings.ModuleDirectory, modules, log);
+        modules = SortByModulesOrder(settings.ModuleDirectory, modules, settings.Profile.DepmodModulesOrderFirstLineWins, log);
         for (int i = 0; i < modules.Count; i++)
             modules[i].Index = i;
 
@@ -68,23 +71,41 @@ public static partial class DepmodEngine
     }
 
     /// <summary>
-    /// Sorts by modules.order (kmod <c>depmod_modules_sort</c>): listed modules first, in the order of their
-    /// last listing; the others after them in their current order. A missing file or a last line without a
-    /// newline leaves the order as it is.
+    /// Reads one of depmod's inputs in the module directory (modules.order, modules.builtin, modules.builtin.modinfo)
+    /// as kmod's <c>dfdopen</c> opens it: the directory first, then the file in it, each failure a warning of its own.
     /// </summary>
-    private static List<DepmodModule> SortByModulesOrder(string moduleDirectory, List<DepmodModule> modules, Action<DepmodLogLevel, string> log)
+    internal static bool TryReadInput(string moduleDirectory, string name, Action<DepmodLogLevel, string> log, out byte[] contents)
     {
-        const string OrderFile = "modules.order";
-        byte[] contents;
+        contents = [];
+        if (!Directory.Exists(moduleDirectory))
+        {
+            log(DepmodLogLevel.Warning, $"could not open directory {moduleDirectory}: {Errno.Describe(Errno.ENOENT)}");
+            return false;
+        }
+
         try
         {
-            contents = File.ReadAllBytes(Path.Combine(moduleDirectory, OrderFile));
+            contents = File.ReadAllBytes(Path.Combine(moduleDirectory, name));
+            return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            log(DepmodLogLevel.Warning, $"could not open {OrderFile} at {moduleDirectory}: {Errno.DescribeFileError(e)}");
-            return modules;
+            log(DepmodLogLevel.Warning, $"could not open {name} at {moduleDirectory}: {Errno.DescribeFileError(e)}");
+            return false;
         }
+    }
+
+    /// <summary>
+    /// Sorts by modules.order (kmod <c>depmod_modules_sort</c>): listed modules first, in the order of their
+    /// last listing (kmod 30) or of their first (kmod ≥ 34); the others after them in their current order. A
+    /// missing file or a last line without a newline leaves the order as it is.
+    /// </summary>
+    private static List<DepmodModule> SortByModulesOrder(string moduleDirectory, List<DepmodModule> modules, bool firstLineWins,
+        Action<DepmodLogLevel, string> log)
+    {
+        const string OrderFile = "modules.order";
+        if (!TryReadInput(moduleDirectory, OrderFile, log, out byte[] contents))
+            return modules;
 
         var lines = new List<string>();
         int start = 0;
@@ -108,10 +129,11 @@ public static partial class DepmodEngine
                 byPath.TryAdd(key, module);
         }
 
+        // Listed modules get negative keys, below every unlisted one's.
         int total = lines.Count + 1;
         for (int i = 0; i < lines.Count; i++)
         {
-            if (byPath.TryGetValue(lines[i], out var module))
+            if (byPath.TryGetValue(lines[i], out var module) && !(firstLineWins && module.SortKey < 0))
                 module.SortKey = i + 1 - total;
         }
 
@@ -138,7 +160,7 @@ public static partial class DepmodEngine
                 }
                 catch (ModuleFormatException e)
                 {
-                    errors[i] = $"failed to load symbols from {module.Path}: {e.Message}";
+                    errors[i] = $"failed to load symbols from {module.Path}: {Errno.Describe(e.ErrorNumber)}";
                 }
 
                 if (elf.TryReadSection(".modinfo", out var modinfo))
@@ -164,7 +186,7 @@ public static partial class DepmodEngine
             }
             catch (ModuleFormatException e)
             {
-                errors[i] = $"failed to load symbols from {module.Path}: {e.Message}";
+                errors[i] = $"failed to load symbols from {module.Path}: {Errno.Describe(e.ErrorNumber)}";
             }
         });
 

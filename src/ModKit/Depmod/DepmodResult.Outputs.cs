@@ -31,10 +31,10 @@ public sealed partial class DepmodResult
         var dependencyLines = Modules.Select(DependencyLine).ToArray();
         yield return Text("modules.dep", dependencyLines.Select(line => line + "\n"));
         if (includeIndexes)
-            yield return Index("modules.dep.bin", DependencyIndex(dependencyLines), layout);
+            yield return Index("modules.dep.bin", DependencyIndex(dependencyLines, profile), layout);
         yield return AliasText();
         if (includeIndexes)
-            yield return Index("modules.alias.bin", AliasIndex(), layout);
+            yield return Index("modules.alias.bin", AliasIndex(profile), layout);
         yield return InfoText("modules.softdep", "# Soft dependencies extracted from modules themselves.\n", "softdep"u8.ToArray(), "softdep");
         if (profile.WritesWeakDependencies)
             yield return InfoText("modules.weakdep", "# Weak dependencies extracted from modules themselves.\n", "weakdep"u8.ToArray(), "weakdep");
@@ -45,9 +45,9 @@ public sealed partial class DepmodResult
             ownedSymbols.Select(s => $"alias symbol:{s.Name} {s.Owner!.Name}\n").Prepend("# Aliases for symbols, used by symbol_request().\n"));
         if (includeIndexes)
         {
-            yield return Index("modules.symbols.bin", SymbolIndex(ownedSymbols), layout);
-            yield return BuiltinIndex(layout);
-            yield return BuiltinAliasIndex(layout);
+            yield return Index("modules.symbols.bin", SymbolIndex(ownedSymbols, profile), layout);
+            yield return BuiltinIndex(profile);
+            yield return BuiltinAliasIndex(profile);
         }
 
         yield return DeviceNames();
@@ -82,9 +82,9 @@ public sealed partial class DepmodResult
         return all;
     }
 
-    private IndexWriter DependencyIndex(string[] lines)
+    private IndexWriter DependencyIndex(string[] lines, KmodProfile profile)
     {
-        var index = NewIndex();
+        var index = NewIndex(profile);
         for (int i = 0; i < Modules.Count; i++)
         {
             if (index.Add(Modules[i].Name, lines[i], (uint)Modules[i].Index) && _settings.WarnDuplicates)
@@ -113,9 +113,9 @@ public sealed partial class DepmodResult
         return new DepmodOutput("modules.alias", text.ToArray(), false);
     }
 
-    private IndexWriter AliasIndex()
+    private IndexWriter AliasIndex(KmodProfile profile)
     {
-        var index = NewIndex();
+        var index = NewIndex(profile);
         foreach (var module in Modules)
         {
             foreach (var entry in module.Info)
@@ -156,9 +156,9 @@ public sealed partial class DepmodResult
         return new DepmodOutput(name, text.ToArray(), false);
     }
 
-    private IndexWriter SymbolIndex(List<DepmodSymbol> ownedSymbols)
+    private IndexWriter SymbolIndex(List<DepmodSymbol> ownedSymbols, KmodProfile profile)
     {
-        var index = NewIndex();
+        var index = NewIndex(profile);
         foreach (var symbol in ownedSymbols)
         {
             if (index.Add("symbol:" + symbol.Name, symbol.Owner!.Name, (uint)symbol.Owner.Index) && _settings.WarnDuplicates)
@@ -169,13 +169,13 @@ public sealed partial class DepmodResult
     }
 
     /// <summary>modules.builtin.bin from modules.builtin (kmod <c>output_builtin_bin</c>); empty when the list is missing.</summary>
-    private DepmodOutput BuiltinIndex(IndexLayout layout)
+    private DepmodOutput BuiltinIndex(KmodProfile profile)
     {
         const string Name = "modules.builtin.bin";
         if (!TryReadInput(BuiltinFileName, out byte[] contents))
             return new DepmodOutput(Name, [], true);
 
-        var index = NewIndex();
+        var index = NewIndex(profile);
         foreach (string line in Lines(contents))
         {
             if (line.Length == 0 || !char.IsAsciiLetter(line[0]))
@@ -187,20 +187,20 @@ public sealed partial class DepmodResult
             index.Add(ModuleName.FromPath(line) ?? string.Empty, string.Empty, 0);
         }
 
-        return Index(Name, index, layout);
+        return Index(Name, index, profile.IndexLayout);
     }
 
     /// <summary>
     /// modules.builtin.alias.bin from the <c>&lt;module&gt;.alias=&lt;value&gt;</c> records of modules.builtin.modinfo
     /// (kmod <c>output_builtin_alias_bin</c>); empty when the file is missing.
     /// </summary>
-    private DepmodOutput BuiltinAliasIndex(IndexLayout layout)
+    private DepmodOutput BuiltinAliasIndex(KmodProfile profile)
     {
         const string Name = "modules.builtin.alias.bin";
         if (!TryReadInput(BuiltinModInfo.FileName, out byte[] contents))
             return new DepmodOutput(Name, [], true);
 
-        var index = NewIndex();
+        var index = NewIndex(profile);
         int position = 0;
         while (position < contents.Length)
         {
@@ -226,7 +226,7 @@ public sealed partial class DepmodResult
             index.Add(Encoding.Latin1.GetBytes(alias), module, 0);
         }
 
-        return Index(Name, index, layout);
+        return Index(Name, index, profile.IndexLayout);
     }
 
     /// <summary>
@@ -319,20 +319,7 @@ public sealed partial class DepmodResult
         return i > start;
     }
 
-    private bool TryReadInput(string name, out byte[] contents)
-    {
-        try
-        {
-            contents = File.ReadAllBytes(Path.Combine(_settings.ModuleDirectory, name));
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Warn($"could not open {name} at {_settings.ModuleDirectory}: {Errno.DescribeFileError(e)}");
-            contents = [];
-            return false;
-        }
-    }
+    private bool TryReadInput(string name, out byte[] contents) => DepmodEngine.TryReadInput(_settings.ModuleDirectory, name, Log, out contents);
 
     /// <summary>Lines as <c>fgets</c> returns them, each with its newline if it has one.</summary>
     private static IEnumerable<string> Lines(byte[] contents)
@@ -357,7 +344,8 @@ public sealed partial class DepmodResult
 
     private static DepmodOutput Index(string name, IndexWriter index, IndexLayout layout) => new(name, index.ToArray(layout), true);
 
-    private IndexWriter NewIndex() => new() { AllowNonAsciiOutsideChildTables = _settings.AllowNonAsciiOutsideChildTables };
+    private IndexWriter NewIndex(KmodProfile profile) =>
+        new() { AllowNonAsciiOutsideChildTables = _settings.AllowNonAsciiOutsideChildTables && !profile.DepmodRefusesNonAsciiIndexText };
 
     private void Warn(string message) => Log(DepmodLogLevel.Warning, message);
 

@@ -15,6 +15,12 @@ public sealed class DepmodSettings
     /// modules.builtin.modinfo are read.</summary>
     public string ModuleDirectory { get; }
 
+    /// <summary>
+    /// The kmod release whose rules the run follows where releases differ (how modules.order ranks a module listed
+    /// twice: <see cref="KmodProfile.DepmodModulesOrderFirstLineWins"/>); the build's default unless given.
+    /// </summary>
+    public KmodProfile Profile { get; init; } = KmodProfile.BuildDefault;
+
     /// <summary>The depmod.d configuration; the default has no entries (search list <c>updates</c>).</summary>
     public DepmodConfiguration Configuration { get; init; } = new();
 
@@ -42,7 +48,8 @@ public sealed class DepmodSettings
 
     /// <summary>
     /// Whether index keys and values may hold bytes of 0x80 and more where no child slot needs them, as kmod 30
-    /// built for x86 accepts them (see <see cref="ModKit.Index.IndexWriter.AllowNonAsciiOutsideChildTables"/>). True by default.
+    /// built for x86 accepts them (see <see cref="ModKit.Index.IndexWriter.AllowNonAsciiOutsideChildTables"/>). True by default;
+    /// a profile that refuses them (<see cref="KmodProfile.DepmodRefusesNonAsciiIndexText"/>) refuses them either way.
     /// </summary>
     public bool AllowNonAsciiOutsideChildTables { get; init; } = true;
 

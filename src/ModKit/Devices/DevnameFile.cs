@@ -39,6 +39,12 @@ public sealed class DevnameFile : IDisposable
     }
 
     /// <summary>
+    /// Whether the file got descriptor 1: standard output was closed when it was opened, so <c>/dev/stdout</c>
+    /// now names this file.
+    /// </summary>
+    public bool HoldsStandardOutput => _fd == 1;
+
+    /// <summary>
     /// Reads the rest of the file and parses it. A read that fails (a folder's <see cref="Errno.EISDIR"/>) ends
     /// the file, as it ends <c>fgets</c>' loop.
     /// </summary>

@@ -20,7 +20,7 @@ public sealed class DepmodConfigurationTests
             File.WriteAllText($"{root}/lib/d.conf", "override m 4\\.4\\..* sub\noverride n 5.* sub\nexternal * /ext\nexternal 9 /no\noverride short\nfoo\n");
             var messages = new List<string>();
 
-            var config = DepmodConfiguration.Load([$"{root}/etc", $"{root}/lib", $"{root}/missing"], "4.4.4", (level, text) => messages.Add($"{level}: {text}"));
+            var config = DepmodConfiguration.Load([$"{root}/etc", $"{root}/lib", $"{root}/missing"], "4.4.4", KmodProfile.Kmod30, (level, text) => messages.Add($"{level}: {text}"));
 
             Assert.Equal(["lib-a", "built-in", "etc-b"], config.Searches);
             Assert.Equal(["x", "y"], config.Excludes);

@@ -73,6 +73,10 @@ internal static class DevnameSandbox
     public static Outcome RunModKit(KmodOracle oracle, Input input, string argv0, IReadOnlyList<string> args, string setup = "", bool terminal = false) =>
         Run(input, setup, argv0, terminal, [BuiltBinary.Path, .. args], oracle.ModKitEnvironment);
 
+    /// <summary>Runs any command (a shell, say) in the sandbox, with <paramref name="environment"/> added.</summary>
+    public static Outcome RunCommand(Input input, IReadOnlyList<string> command, IDictionary<string, string>? environment = null) =>
+        Run(input, "", "", terminal: false, command, environment);
+
     private static Outcome Run(Input input, string setup, string argv0, bool terminal, IReadOnlyList<string> command, IDictionary<string, string>? environment)
     {
         using var work = new TempDirectory();

@@ -7,14 +7,15 @@ namespace ModKit.Tests.Support;
 /// </summary>
 internal sealed class KernelTree
 {
-    private static readonly Lazy<KernelTree> Shared = new(() => Prepare("bookworm", "MODKIT_KERNEL_DIR", ["plain", "xz", "zst"]));
-    private static readonly Lazy<KernelTree> SharedTrixie = new(() => Prepare("trixie", "MODKIT_TRIXIE_KERNEL_DIR", ["xz", "plain"]));
+    private static readonly Lazy<KernelTree> Shared = new(() => Prepare("bookworm", "MODKIT_KERNEL_DIR", ["plain", "xz", "zst"], KmodProfile.Kmod30));
+    private static readonly Lazy<KernelTree> SharedTrixie = new(() => Prepare("trixie", "MODKIT_TRIXIE_KERNEL_DIR", ["xz", "plain"], KmodProfile.Kmod34));
 
-    private KernelTree(string cacheDirectory, IReadOnlyList<string> kinds)
+    private KernelTree(string cacheDirectory, IReadOnlyList<string> kinds, KmodProfile indexedBy)
     {
         CacheDirectory = cacheDirectory;
         Release = Path.GetFileName(cacheDirectory.TrimEnd('/'));
         TreeKinds = kinds;
+        IndexedBy = indexedBy;
     }
 
     /// <summary>Debian 12's trees (kmod 30's indexes).</summary>
@@ -31,6 +32,9 @@ internal sealed class KernelTree
 
     public string CacheDirectory { get; }
 
+    /// <summary>The kmod release whose depmod wrote the index files in the cached module directories.</summary>
+    public KmodProfile IndexedBy { get; }
+
     public string Release { get; }
 
     /// <summary>The root directory to pass with <c>-b</c>.</summary>
@@ -45,12 +49,12 @@ internal sealed class KernelTree
         return files;
     }
 
-    private static KernelTree Prepare(string suite, string variable, IReadOnlyList<string> kinds)
+    private static KernelTree Prepare(string suite, string variable, IReadOnlyList<string> kinds, KmodProfile indexedBy)
     {
         string? fromEnv = Environment.GetEnvironmentVariable(variable);
         if (!string.IsNullOrEmpty(fromEnv) && Directory.Exists(fromEnv))
         {
-            return new KernelTree(fromEnv, kinds);
+            return new KernelTree(fromEnv, kinds, indexedBy);
         }
 
         var result = ProcessRunner.Run("/bin/bash", [Path.Combine(RepositoryPaths.Root, "scripts", "fetch-kernel.sh"), suite]);
@@ -59,6 +63,6 @@ internal sealed class KernelTree
             throw new InvalidOperationException("scripts/fetch-kernel.sh failed: " + result.StderrText);
         }
 
-        return new KernelTree(result.StdoutText.Trim(), kinds);
+        return new KernelTree(result.StdoutText.Trim(), kinds, indexedBy);
     }
 }

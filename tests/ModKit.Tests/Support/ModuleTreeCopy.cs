@@ -1,7 +1,7 @@
 namespace ModKit.Tests.Support;
 
 /// <summary>
-/// A temporary root holding <c>lib/modules/&lt;release&gt;</c> for one of the Debian trees: the <c>kernel/</c>
+/// A temporary root holding <c>lib/modules/&lt;release&gt;</c> for one of the Debian trees (Debian 12's unless given): the <c>kernel/</c>
 /// directory is a symbolic link to the cached tree (no 400 MB copy) and depmod's inputs (modules.order,
 /// modules.builtin, modules.builtin.modinfo) are copied, so depmod can write its files there.
 /// </summary>
@@ -10,8 +10,12 @@ internal sealed class ModuleTreeCopy : IDisposable
     public static readonly string[] Inputs = ["modules.order", "modules.builtin", "modules.builtin.modinfo"];
 
     public ModuleTreeCopy(string kind)
+        : this(KernelTree.Instance, kind)
     {
-        var tree = KernelTree.Instance;
+    }
+
+    public ModuleTreeCopy(KernelTree tree, string kind)
+    {
         Release = tree.Release;
         Source = tree.ModuleDirectory(kind);
         Root = Directory.CreateTempSubdirectory("modkit-depmod-").FullName;

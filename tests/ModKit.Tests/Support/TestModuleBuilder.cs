@@ -26,6 +26,13 @@ internal sealed class TestModuleBuilder
         return this;
     }
 
+    /// <summary>A <c>.modinfo</c> string as given, <c>=</c> or not.</summary>
+    public TestModuleBuilder RawInfo(string entry)
+    {
+        _modinfo.Add(entry);
+        return this;
+    }
+
     public TestModuleBuilder Exports(params string[] symbols)
     {
         _exports.AddRange(symbols);

@@ -35,11 +35,14 @@ public sealed class DepmodCrashSafetyTests
         var delays = new[] { 0, 50, 150, 300, 500, 800, 1100, 1500, 2000, 2600, 3300, 4200, 6000 };
         foreach (int delay in delays)
         {
-            using (var process = Process.Start(new ProcessStartInfo(modkit, ["depmod", "-b", tree.Root, tree.Release])
+            // The old and new contents are kmod 30's files, so ModKit runs as kmod 30 (the build's default is kmod 34.2).
+            var start = new ProcessStartInfo(modkit, ["depmod", "-b", tree.Root, tree.Release])
             {
                 RedirectStandardError = true,
                 RedirectStandardOutput = true,
-            })!)
+            };
+            start.Environment["MODKIT_KMOD"] = KmodOracle.Kmod30.Profile.Name;
+            using (var process = Process.Start(start)!)
             {
                 if (!process.WaitForExit(delay))
                     process.Kill();

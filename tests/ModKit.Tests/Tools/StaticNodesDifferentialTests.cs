@@ -173,6 +173,34 @@ public sealed class StaticNodesDifferentialTests
         AssertSame(oracle, Input("big"), "kmod", args, "echo before > appended; exec " + redirect);
     }
 
+    // A deliberate difference: with standard output closed, kmod opens modules.devname as its own output (kmod 30
+    // without -o, both releases with -o /dev/stdout) and empties it; ModKit prints nothing either, but leaves the
+    // file as it was. Both runs are checked, so the test fails if kmod ever stops doing this.
+    [Theory]
+    [InlineData("30", "")]
+    [InlineData("30", "/dev/stdout")]
+    [InlineData("34", "/dev/stdout")]
+    [InlineData("34", "/proc/self/fd/1")]
+    public void ClosedStandardOutput_KmodEmptiesModulesDevname_ModKitLeavesIt(string oracleName, string output)
+    {
+        var oracle = KmodOracle.Named(oracleName);
+        var input = Input("debian12");
+        string[] args = output.Length == 0 ? ["static-nodes", "-f", "tmpfiles"] : ["static-nodes", "-f", "tmpfiles", "-o", output];
+        const string Script = "({0} \"$@\" >&-); echo $? > status; cp /lib/modules/$(uname -r)/modules.devname after";
+
+        var (program, prefix, argv0) = oracle.Invocation("kmod");
+        string kmodScript = string.Format(Script, argv0 is null ? "exec" : "exec -a " + argv0);
+        var kmod = DevnameSandbox.RunCommand(input, ["/bin/bash", "-c", kmodScript, "bash", program, .. prefix, .. args]);
+        var ours = DevnameSandbox.RunCommand(input, ["/bin/bash", "-c", string.Format(Script, "exec -a kmod"), "bash", BuiltBinary.Path, .. args],
+            oracle.ModKitEnvironment);
+
+        Assert.Equal("0\n", Encoding.ASCII.GetString(kmod.Files["status"]!));
+        Assert.Empty(kmod.Files["after"]!);
+        Assert.Equal("0\n", Encoding.ASCII.GetString(ours.Files["status"]!));
+        Assert.Equal(input.Contents, ours.Files["after"]);
+        Assert.Equal("", ours.Result.StdoutText + ours.Result.StderrText);
+    }
+
     // On a terminal C's stdio buffers by line: each error comes out after the nodes before it.
     [Theory]
     [InlineData("30", "")]
