@@ -253,7 +253,8 @@ public sealed class KmodProfile
 
     /// <summary>
     /// modinfo rejects a <c>-b</c>/<c>-k</c> module directory of <c>PATH_MAX</c> or more bytes with
-    /// <c>bad directory ...: path too long</c> (kmod 34); kmod 30 goes on with the truncated path.
+    /// <c>bad directory ...: path too long</c> (kmod 34); kmod 30 goes on with the path cut to 4095 bytes, where libkmod
+    /// then cannot parse <c>modules.softdep</c>.
     /// </summary>
     public required bool ModinfoChecksDirectoryLength { get; init; }
 

@@ -77,11 +77,21 @@ internal sealed class ModinfoTool
         string directory = root is not null || kernelVersion is not null
             ? $"{root ?? string.Empty}/lib/modules/{kernelVersion ?? _context.KernelRelease()}"
             : _context.UnderRoot("/lib/modules/" + _context.KernelRelease());
-        if ((root is not null || kernelVersion is not null) && _context.Profile.ModinfoChecksDirectoryLength
-            && Encoding.UTF8.GetByteCount(directory) >= PathMax)
+        if (root is not null || kernelVersion is not null)
         {
-            _log.Error($"bad directory {directory}: path too long");
-            return 1;
+            if (Encoding.UTF8.GetByteCount(directory) >= PathMax)
+            {
+                // kmod 34 refuses the directory; kmod 30's snprintf cuts it to what fits its buffer.
+                if (_context.Profile.ModinfoChecksDirectoryLength)
+                {
+                    _log.Error($"bad directory {directory}: path too long");
+                    return 1;
+                }
+
+                directory = Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(directory), 0, PathMax - 1);
+            }
+
+            ReportUnparsableConfigFiles(_context.MakeAbsolute(directory));
         }
 
         var modules = new ModuleDirectory(_context.MakeAbsolute(directory));
@@ -113,6 +123,21 @@ internal sealed class ModinfoTool
         }
 
         return failed ? 1 : 0;
+    }
+
+    // kmod_new parses the module directory's modules.softdep (and, from kmod 33, modules.weakdep) even for modinfo;
+    // a name that no longer fits a PATH_MAX buffer is reported by libkmod's default logger.
+    private void ReportUnparsableConfigFiles(string directory)
+    {
+        string[] files = _context.Profile.ParsesWeakDependencies ? ["modules.softdep", "modules.weakdep"] : ["modules.softdep"];
+        foreach (string file in files)
+        {
+            string path = directory + "/" + file;
+            if (Encoding.UTF8.GetByteCount(path) >= PathMax)
+            {
+                _log.Raw($"libkmod: ERROR: kmod_config_new: Error parsing {path}: path too long\n");
+            }
+        }
     }
 
     // kmod treats an argument as a file when it is an existing regular file with a module extension.
