@@ -10,6 +10,15 @@ internal static class Program
     {
         var stdout = new StandardStream(1);
         var stderr = new StandardStream(2);
+
+        // Started with "2>&-": asked before anything is opened (modprobe then uses syslog); /dev/null then holds
+        // descriptor 2 so that no file opened later takes its number and receives the messages.
+        bool stderrOpen = stderr.IsOpen();
+        if (!stderrOpen)
+        {
+            StandardStream.Reserve(2);
+        }
+
         var kernel = new ModKit.Kernel.LinuxKernel();
 
         // MODKIT_KMOD=30|34 chooses the kmod release to behave as, over the build's default.
@@ -30,7 +39,7 @@ internal static class Program
         {
             Stdout = stdout,
             Stderr = stderr,
-            StderrIsOpen = stderr.IsOpen,
+            StderrIsOpen = () => stderrOpen,
             CurrentDirectory = Environment.CurrentDirectory,
             EnvironmentSource = () => ModKit.Probe.ShellCommand.CurrentEnvironment(),
             EnvironmentVariableSource = Environment.GetEnvironmentVariable,

@@ -83,6 +83,20 @@ internal sealed unsafe partial class StandardStream(int descriptor) : Stream
 
     public override void WriteByte(byte value) => Write([value]);
 
+    /// <summary>
+    /// Opens <c>/dev/null</c> (close-on-exec) on the closed <paramref name="descriptor"/>, the lowest free one, so that
+    /// no file the tool opens later (an index, depmod's output) takes its number and receives the messages meant for
+    /// it. Does nothing when a lower descriptor is free as well.
+    /// </summary>
+    public static void Reserve(int descriptor)
+    {
+        int opened = OpenFile("/dev/null\0"u8, OpenWriteOnly | OpenCloseOnExec);
+        if (opened >= 0 && opened != descriptor)
+        {
+            CloseFile(opened);
+        }
+    }
+
     /// <summary>Whether the descriptor is open: <c>fstat(2)</c> succeeds on it (kmod's test for a closed stderr).</summary>
     public bool IsOpen()
     {
@@ -105,6 +119,14 @@ internal sealed unsafe partial class StandardStream(int descriptor) : Stream
 
     [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
     private static partial nint WriteFile(int descriptor, byte* buffer, nuint count);
+
+    private const int OpenWriteOnly = 1, OpenCloseOnExec = 0x80000;
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true)]
+    private static partial int OpenFile(ReadOnlySpan<byte> path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int CloseFile(int descriptor);
 
     [LibraryImport("libc", EntryPoint = "isatty")]
     private static partial int IsATty(int descriptor);

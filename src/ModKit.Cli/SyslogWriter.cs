@@ -1,15 +1,21 @@
-using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace ModKit.Cli;
 
 /// <summary>
-/// What glibc's <c>openlog(prog, LOG_CONS, LOG_DAEMON)</c> + <c>syslog</c> send: one datagram per message to
-/// <c>/dev/log</c>, <c>&lt;PRI&gt;Mmm dd hh:mm:ss prog: message</c>. Used by Program only; tools get a delegate.
+/// What glibc's <c>openlog(prog, LOG_CONS, LOG_DAEMON)</c> + <c>syslog</c> do, as kmod's tools use them: one datagram per
+/// message to <c>/dev/log</c>, <c>&lt;PRI&gt;Mmm dd hh:mm:ss prog: message</c> (the message with kmod's newline, as glibc
+/// sends it); when no logger listens there, LOG_CONS writes <c>prog: message\r\n</c> to <c>/dev/console</c> instead
+/// (kmod 30 and 34.2 both do, seen with strace).
+/// Used by Program only; tools get a delegate.
 /// </summary>
-internal static class SyslogWriter
+internal static unsafe partial class SyslogWriter
 {
     private const int LogDaemon = 3 << 3;
+    private const int AF_UNIX = 1, SOCK_DGRAM = 2, SOCK_CLOEXEC = 0x80000;
+    private const int O_WRONLY = 1, O_NOCTTY = 0x100, O_CLOEXEC = 0x80000;
+    private const int MSG_NOSIGNAL = 0x4000;
 
     public static Action<int, string> For(string program) => (priority, message) => Send(program, priority, message);
 
@@ -17,16 +23,80 @@ internal static class SyslogWriter
     {
         var now = DateTime.Now;
         string stamp = now.ToString("MMM", System.Globalization.CultureInfo.InvariantCulture) + $" {now.Day,2} {now:HH:mm:ss}";
-        byte[] datagram = Encoding.UTF8.GetBytes($"<{LogDaemon | priority}>{stamp} {program}: {message.TrimEnd('\n')}");
-        try
+        string text = $"{program}: {message}";
+        byte[] datagram = Encoding.UTF8.GetBytes($"<{LogDaemon | priority}>{stamp} {text}");
+        if (!SendToLog(datagram))
         {
-            using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-            socket.Connect(new UnixDomainSocketEndPoint("/dev/log"));
-            socket.Send(datagram);
-        }
-        catch (SocketException)
-        {
-            // glibc's syslog drops the message when no logger listens (LOG_CONS would write to /dev/console).
+            WriteToConsole(Encoding.UTF8.GetBytes(text + "\r\n"));
         }
     }
+
+    private static bool SendToLog(byte[] datagram)
+    {
+        int socket = Socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (socket < 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            // struct sockaddr_un: sa_family, then the path, NUL-terminated.
+            byte* address = stackalloc byte[2 + 9 + 1];
+            address[0] = AF_UNIX;
+            address[1] = 0;
+            "/dev/log"u8.CopyTo(new Span<byte>(address + 2, 9));
+            address[10] = 0;
+            if (Connect(socket, address, 2 + 9) < 0)
+            {
+                return false;
+            }
+
+            fixed (byte* data = datagram)
+            {
+                return SendData(socket, data, (nuint)datagram.Length, MSG_NOSIGNAL) >= 0;
+            }
+        }
+        finally
+        {
+            Close(socket);
+        }
+    }
+
+    private static void WriteToConsole(byte[] line)
+    {
+        fixed (byte* path = "/dev/console\0"u8)
+        {
+            int console = Open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+            if (console < 0)
+            {
+                return; // like glibc: the message is lost
+            }
+
+            fixed (byte* data = line)
+            {
+                _ = Write(console, data, (nuint)line.Length);
+            }
+
+            Close(console);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
+    private static partial int Socket(int domain, int type, int protocol);
+
+    [LibraryImport("libc", EntryPoint = "connect", SetLastError = true)]
+    private static partial int Connect(int socket, byte* address, uint length);
+
+    [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
+    private static partial nint SendData(int socket, byte* data, nuint length, int flags);
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true)]
+    private static partial int Open(byte* path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    private static partial nint Write(int descriptor, byte* data, nuint length);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int descriptor);
 }

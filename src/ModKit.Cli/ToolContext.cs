@@ -14,8 +14,8 @@ internal sealed class ToolContext
     public required Stream Stderr { get; init; }
 
     /// <summary>
-    /// Whether standard error is open (<c>fstat</c> on descriptor 2 succeeds); modprobe of kmod 31+ logs to
-    /// syslog when it is not (<see cref="KmodProfile.SyslogWhenStderrClosed"/>). Open unless told otherwise.
+    /// Whether standard error was open when the tool started (<c>fstat</c> on descriptor 2 succeeded); modprobe logs
+    /// to syslog when it was not (<see cref="KmodProfile.SyslogWhenStderrClosed"/>). Open unless told otherwise.
     /// </summary>
     public Func<bool> StderrIsOpen { get; init; } = static () => true;
 

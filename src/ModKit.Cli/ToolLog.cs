@@ -23,6 +23,19 @@ internal sealed class ToolLog(string program, Stream stderr)
     /// <summary>Sends messages to syslog from now on (<c>log_open(true)</c>); <see langword="null"/> keeps standard error.</summary>
     public void UseSyslog(Action<int, string>? sink) => _syslog = sink;
 
+    /// <summary>
+    /// Chooses where messages go once the options are read (<c>log_open</c>): syslog when <paramref name="syslog"/>
+    /// (<c>-s</c>), or when <paramref name="syslogWhenStderrClosed"/> and the standard error is closed (modprobe);
+    /// standard error otherwise.
+    /// </summary>
+    public void Open(ToolContext context, bool syslog, bool syslogWhenStderrClosed = false)
+    {
+        if (syslog || (syslogWhenStderrClosed && !context.StderrIsOpen()))
+        {
+            UseSyslog(context.Syslog?.Invoke(Program) ?? ((_, _) => { }));
+        }
+    }
+
     public void Error(string message) => Write(LogErr, "ERROR", message);
 
     /// <summary>An error whose line the caller finishes itself (kmod's <c>ERR</c> with a format that has no newline).</summary>
@@ -69,7 +82,8 @@ internal sealed class ToolLog(string program, Stream stderr)
     {
         if (_syslog is not null)
         {
-            _syslog(priority, $"{name}: {message}");
+            // syslog(prio, "%s: %s", prioname, msg): kmod's message keeps its newline, as glibc sends it.
+            _syslog(priority, $"{name}: {message}{(newline ? "\n" : string.Empty)}");
             return;
         }
 

@@ -1,4 +1,6 @@
+using ModKit.Files;
 using ModKit.Index;
+using ModKit.Signing;
 
 namespace ModKit;
 
@@ -29,8 +31,24 @@ public sealed class KmodProfile
         ParsesWeakDependencies = false,
         WritesWeakDependencies = false,
         IndexLayout = IndexLayout.PostOrder,
-        SyslogWhenStderrClosed = false,
+        SyslogWhenStderrClosed = true,
         CommandLines = KmodCommandLines.Kmod30,
+
+        // libkmod
+        LogsDecompressionErrors = false,
+        SignatureRules = SignatureRules.Kmod30OpenSsl30,
+        ZstdDecoding = ZstdDecoding.Streaming,
+
+        // insmod
+        InsmodQuotesParameterValues = false,
+        InsmodRoutesLibraryLog = false,
+
+        // rmmod
+        RmmodLogsEachHolder = false,
+
+        // modinfo
+        ModinfoClampsLongKeys = false,
+        ModinfoChecksDirectoryLength = false,
 
         // kmod
         HelpCommandSummary = "Show help message",
@@ -76,6 +94,22 @@ public sealed class KmodProfile
         IndexLayout = IndexLayout.PreOrder,
         SyslogWhenStderrClosed = true,
         CommandLines = KmodCommandLines.Kmod34,
+
+        // libkmod
+        LogsDecompressionErrors = true,
+        SignatureRules = SignatureRules.Kmod34OpenSsl35,
+        ZstdDecoding = ZstdDecoding.WholeFrames,
+
+        // insmod
+        InsmodQuotesParameterValues = true,
+        InsmodRoutesLibraryLog = true,
+
+        // rmmod
+        RmmodLogsEachHolder = true,
+
+        // modinfo
+        ModinfoClampsLongKeys = true,
+        ModinfoChecksDirectoryLength = true,
 
         // kmod
         HelpCommandSummary = "show help message",
@@ -152,11 +186,77 @@ public sealed class KmodProfile
     /// <summary>Where depmod places the nodes of the <c>modules.*.bin</c> tries (pre-order from kmod 34).</summary>
     public required IndexLayout IndexLayout { get; init; }
 
-    /// <summary>A tool whose standard error is closed logs to syslog instead (kmod ≥ 31).</summary>
+    /// <summary>
+    /// modprobe, when its standard error is closed (<c>modprobe ... 2&gt;&amp;-</c>), logs to syslog as if given
+    /// <c>-s</c> (<c>tools/modprobe.c</c>: <c>fstat(fileno(stderr))</c> after the options are read). Upstream since
+    /// kmod 31, but Debian 12's "kmod 30" is a 2022-11-28 snapshot that already has it (strace of both: a
+    /// <c>/dev/log</c> connect, then <c>/dev/console</c>), so both profiles do it. Only modprobe does this; insmod,
+    /// rmmod, modinfo, lsmod and depmod of either release do not.
+    /// </summary>
     public required bool SyslogWhenStderrClosed { get; init; }
 
     /// <summary>The tools' option tables, help texts and command-line messages.</summary>
     public required KmodCommandLines CommandLines { get; init; }
+
+    // libkmod
+
+    /// <summary>
+    /// libkmod reports why a compressed module could not be decompressed (<c>xz: File is corrupt</c>,
+    /// <c>zstd: ...</c>). kmod 30 logs these through a context it has not set yet, so they never appear.
+    /// </summary>
+    public required bool LogsDecompressionErrors { get; init; }
+
+    /// <summary>
+    /// How modinfo reads a PKCS#7 signature: as kmod 30 with OpenSSL 3.0 (the kernel's nine digests; any other hides the
+    /// signature) or as kmod 34.2 with Debian 13's OpenSSL 3.5 (OpenSSL's name of any digest, <c>sha3-256</c>,
+    /// <c>ripemd160</c> for kmod 30's <c>rmd160</c>; a few BER corner cases read the other way).
+    /// </summary>
+    public required SignatureRules SignatureRules { get; init; }
+
+    /// <summary>
+    /// How <c>.ko.zst</c> files are decoded: kmod 30 streams (frames without a recorded size work, a cut file gives what
+    /// was decoded); kmod 34 decodes the whole file at once into the size the frame header records, and fails without one.
+    /// </summary>
+    public required ZstdDecoding ZstdDecoding { get; init; }
+
+    // insmod
+
+    /// <summary>
+    /// insmod wraps a parameter value that contains a space in double quotes (<c>x=a b</c> becomes
+    /// <c>x="a b"</c>, <c>tools/opt.c: options_from_array</c>, kmod ≥ 34); kmod 30's insmod joins its
+    /// arguments as they are.
+    /// </summary>
+    public required bool InsmodQuotesParameterValues { get; init; }
+
+    /// <summary>
+    /// insmod routes libkmod's messages through its own log (<c>insmod: ERROR: ...</c>, more with each
+    /// <c>-v</c>; kmod 34). kmod 30's insmod leaves libkmod's default logger, which prints nothing on insmod's paths.
+    /// </summary>
+    public required bool InsmodRoutesLibraryLog { get; init; }
+
+    // rmmod
+
+    /// <summary>
+    /// rmmod logs each holder of an in-use module as a log message of its own (kmod 34:
+    /// <c>rmmod: ERROR: Module a is in use by:rmmod: ERROR:  b</c>...); kmod 30 writes the names
+    /// straight to standard error after the first message.
+    /// </summary>
+    public required bool RmmodLogsEachHolder { get; init; }
+
+    // modinfo
+
+    /// <summary>
+    /// modinfo pads a key longer than 15 characters with nothing (kmod 34 clamps the width); kmod 30's
+    /// <c>printf("%-*s", 15 - keylen)</c> pads it by <c>keylen - 15</c> spaces instead.
+    /// </summary>
+    public required bool ModinfoClampsLongKeys { get; init; }
+
+    /// <summary>
+    /// modinfo rejects a <c>-b</c>/<c>-k</c> module directory of <c>PATH_MAX</c> or more bytes with
+    /// <c>bad directory ...: path too long</c> (kmod 34); kmod 30 goes on with the path cut to 4095 bytes, where libkmod
+    /// then cannot parse <c>modules.softdep</c>.
+    /// </summary>
+    public required bool ModinfoChecksDirectoryLength { get; init; }
 
     // kmod
 
@@ -246,8 +346,8 @@ public sealed class KmodProfile
 
     /// <summary>
     /// The error libkmod reports for a module that lacks the ELF section asked for (<c>__versions</c> for
-    /// <c>--show-modversions</c>, exported symbols for <c>--show-exports</c>): <see cref="Errno.ENOENT"/> in
-    /// kmod 30, <see cref="Errno.ENODATA"/> (<c>No data available</c>) from kmod 31.
+    /// <c>--show-modversions</c>, exported symbols for <c>--show-exports</c>, <c>.modinfo</c> for modinfo):
+    /// <see cref="Errno.ENOENT"/> in kmod 30, <see cref="Errno.ENODATA"/> (<c>No data available</c>) from kmod 31.
     /// </summary>
     public required int MissingSectionErrno { get; init; }
 

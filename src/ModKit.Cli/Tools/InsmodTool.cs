@@ -13,31 +13,32 @@ internal static class InsmodTool
     public static int Run(ToolContext context, string argv0, IReadOnlyList<string> args)
     {
         var log = new ToolLog(ModuleName.BaseName(argv0), context.Stderr);
+        var profile = context.Profile;
         var force = ModuleForce.None;
         bool syslog = false;
-        var parser = new GetOptParser(argv0, args, InsmodOptions.Table, new StderrWriter(context.Stderr));
+        var parser = new GetOptParser(argv0, args, InsmodOptions.For(profile.CommandLines), new StderrWriter(context.Stderr));
         while (parser.TryNext(out var option))
         {
             switch (option.Code)
             {
                 case 'p':
                     break; // kmod 30: accepted and ignored, for compatibility
+                case 's' when profile.CommandLines == KmodCommandLines.Kmod30:
+                    break; // kmod 30: likewise
                 case 'f': force |= ModuleForce.All; break;
-                case InsmodOptions.ForceModversion: force |= ModuleForce.Modversion; break;
-                case InsmodOptions.ForceVermagic: force |= ModuleForce.Vermagic; break;
                 case 's': syslog = true; break;
                 case 'v': log.Verbosity++; break;
                 case 'h':
                     using (var output = new ToolOutput(context.Stdout))
                     {
-                        output.Write(InsmodOptions.Help(log.Program));
+                        output.Write(InsmodOptions.Help(profile.CommandLines, log.Program));
                     }
 
                     return 0;
                 case 'V':
                     using (var output = new ToolOutput(context.Stdout))
                     {
-                        output.Write(ToolVersion.Text(context.Profile));
+                        output.Write(ToolVersion.Text(profile));
                     }
 
                     return 0;
@@ -46,10 +47,7 @@ internal static class InsmodTool
             }
         }
 
-        if (syslog)
-        {
-            log.UseSyslog(context.Syslog?.Invoke(log.Program) ?? ((_, _) => { }));
-        }
+        log.Open(context, syslog);
 
         var rest = parser.Remaining;
         if (rest.Count == 0)
@@ -65,7 +63,9 @@ internal static class InsmodTool
             return 1;
         }
 
-        string parameters = ModuleLoader.JoinParameters(rest.Skip(1));
+        string parameters = profile.InsmodQuotesParameterValues
+            ? ModuleLoader.JoinParameters(rest.Skip(1))
+            : string.Join(' ', rest.Skip(1));
 
         // kmod_module_new_from_path: the file must exist and yield a module name.
         string path = context.MakeAbsolute(filename);
@@ -81,7 +81,12 @@ internal static class InsmodTool
             return 1;
         }
 
-        var result = ModuleLoader.Load(context.Kernel, path, parameters, force, message => log.Library(ToolLog.LogInfo, message));
+        // kmod 34 routes libkmod's log through insmod's (log_setup_kmod_log); kmod 30's insmod shows none of it.
+        var result = profile.InsmodRoutesLibraryLog
+            ? ModuleLoader.Load(context.Kernel, path, parameters, force,
+                info: message => log.Library(ToolLog.LogInfo, message),
+                error: message => log.Library(ToolLog.LogErr, message), zstd: profile.ZstdDecoding)
+            : ModuleLoader.Load(context.Kernel, path, parameters, force, zstd: profile.ZstdDecoding);
         if (!result.Succeeded)
         {
             log.Error($"could not insert module {filename}: {Describe(result.Errno)}");

@@ -15,6 +15,9 @@ internal sealed class ModinfoTool
     private readonly ToolContext _context;
     private readonly ToolLog _log;
     private readonly ToolOutput _out;
+    // The size of kmod's path buffers (PATH_MAX, with the terminating NUL).
+    private const int PathMax = 4096;
+
     private byte _separator = (byte)'\n';
     private byte[]? _field;
 
@@ -74,13 +77,30 @@ internal sealed class ModinfoTool
         string directory = root is not null || kernelVersion is not null
             ? $"{root ?? string.Empty}/lib/modules/{kernelVersion ?? _context.KernelRelease()}"
             : _context.UnderRoot("/lib/modules/" + _context.KernelRelease());
+        if (root is not null || kernelVersion is not null)
+        {
+            if (Encoding.UTF8.GetByteCount(directory) >= PathMax)
+            {
+                // kmod 34 refuses the directory; kmod 30's snprintf cuts it to what fits its buffer.
+                if (_context.Profile.ModinfoChecksDirectoryLength)
+                {
+                    _log.Error($"bad directory {directory}: path too long");
+                    return 1;
+                }
+
+                directory = Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(directory), 0, PathMax - 1);
+            }
+
+            ReportUnparsableConfigFiles(_context.MakeAbsolute(directory));
+        }
+
         var modules = new ModuleDirectory(_context.MakeAbsolute(directory));
 
         // Which arguments name module files is decided up front (a stat each), so their contents can
         // be read ahead in parallel; everything is still printed in argument order.
         var filePaths = names.Select(n => !argIsModuleName && IsModuleFileName(n) ? _context.MakeAbsolute(n) : null).ToArray();
         bool filenameOnly = _field is not null && _field.AsSpan().SequenceEqual("filename"u8);
-        var prefetch = new ModuleInfoPrefetch(filenameOnly ? new string?[filePaths.Length] : filePaths);
+        var prefetch = new ModuleInfoPrefetch(filenameOnly ? new string?[filePaths.Length] : filePaths, _context.Profile);
         bool failed = false;
         for (int i = 0; i < names.Count; i++)
         {
@@ -103,6 +123,21 @@ internal sealed class ModinfoTool
         }
 
         return failed ? 1 : 0;
+    }
+
+    // kmod_new parses the module directory's modules.softdep (and, from kmod 33, modules.weakdep) even for modinfo;
+    // a name that no longer fits a PATH_MAX buffer is reported by libkmod's default logger.
+    private void ReportUnparsableConfigFiles(string directory)
+    {
+        string[] files = _context.Profile.ParsesWeakDependencies ? ["modules.softdep", "modules.weakdep"] : ["modules.softdep"];
+        foreach (string file in files)
+        {
+            string path = directory + "/" + file;
+            if (Encoding.UTF8.GetByteCount(path) >= PathMax)
+            {
+                _log.Raw($"libkmod: ERROR: kmod_config_new: Error parsing {path}: path too long\n");
+            }
+        }
     }
 
     // kmod treats an argument as a file when it is an existing regular file with a module extension.
@@ -212,8 +247,8 @@ internal sealed class ModinfoTool
         }
 
         int error = prefetch is not null
-            ? prefetch.Take(index, out var entries)
-            : modules.TryGetInfo(module, out entries);
+            ? prefetch.Take(index, out var entries, out var failure)
+            : modules.TryGetInfo(module, out entries, out failure, _context.Profile.SignatureRules, _context.Profile.ZstdDecoding);
         if (error != 0)
         {
             // A kernel older than 5.2 has no modules.builtin.modinfo: not an error.
@@ -223,6 +258,18 @@ internal sealed class ModinfoTool
             }
 
             _out.Flush();
+            var profile = _context.Profile;
+            if (failure is { LibkmodFunction: { } function } && profile.LogsDecompressionErrors)
+            {
+                // modinfo leaves libkmod's default logger in place: "libkmod: ERROR: <function>: <message>".
+                _log.Raw($"libkmod: ERROR: {function}: {failure.Message}\n");
+            }
+
+            if (failure is { MissingSection: true })
+            {
+                error = profile.MissingSectionErrno;
+            }
+
             _log.Error($"could not get modinfo from '{module.Name}': {Errno.Describe(error)}");
             return false;
         }
@@ -259,8 +306,10 @@ internal sealed class ModinfoTool
                 continue;
             }
 
-            // printf("%s:%-*s%s", key, 15 - keylen, "", value): a negative width pads too (left-justified).
-            _out.Write(key).Write((byte)':').Spaces(Math.Abs(15 - key.Length)).Write(entry.RawValue.Span).Write(_separator);
+            // printf("%s:%-*s%s", key, 15 - keylen, "", value): in kmod 30 a negative width pads too (left-justified);
+            // kmod 34 clamps the key length to 15 first.
+            int padding = _context.Profile.ModinfoClampsLongKeys ? Math.Max(0, 15 - key.Length) : Math.Abs(15 - key.Length);
+            _out.Write(key).Write((byte)':').Spaces(padding).Write(entry.RawValue.Span).Write(_separator);
         }
 
         if (_field is null)

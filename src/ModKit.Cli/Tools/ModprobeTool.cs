@@ -130,7 +130,7 @@ internal sealed class ModprobeTool
             }
         }
 
-        // kmod 31+: with standard error closed, messages go to syslog as with -s.
+        // With standard error closed, messages go to syslog as with -s (upstream kmod 31; Debian 12's kmod 30 snapshot too).
         if (!syslog && _context.Profile.SyslogWhenStderrClosed && !_context.StderrIsOpen())
         {
             syslog = true;

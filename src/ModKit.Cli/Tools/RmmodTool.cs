@@ -15,7 +15,8 @@ internal static class RmmodTool
         var log = new ToolLog(ModuleName.BaseName(argv0), context.Stderr);
         bool force = false;
         bool syslog = false;
-        var parser = new GetOptParser(argv0, args, RmmodOptions.Table, new StderrWriter(context.Stderr));
+        var profile = context.Profile;
+        var parser = new GetOptParser(argv0, args, RmmodOptions.For(profile.CommandLines), new StderrWriter(context.Stderr));
         while (parser.TryNext(out var option))
         {
             switch (option.Code)
@@ -26,14 +27,14 @@ internal static class RmmodTool
                 case 'h':
                     using (var output = new ToolOutput(context.Stdout))
                     {
-                        output.Write(RmmodOptions.Help(log.Program));
+                        output.Write(RmmodOptions.Help(profile.CommandLines, log.Program));
                     }
 
                     return 0;
                 case 'V':
                     using (var output = new ToolOutput(context.Stdout))
                     {
-                        output.Write(ToolVersion.Text(context.Profile));
+                        output.Write(ToolVersion.Text(profile));
                     }
 
                     return 0;
@@ -46,10 +47,7 @@ internal static class RmmodTool
             }
         }
 
-        if (syslog)
-        {
-            log.UseSyslog(context.Syslog?.Invoke(log.Program) ?? ((_, _) => { }));
-        }
+        log.Open(context, syslog);
 
         var names = parser.Remaining;
         if (names.Count == 0)
@@ -64,17 +62,19 @@ internal static class RmmodTool
         foreach (string argument in names)
         {
             // An existing file is a path (its base name is the module), anything else a module name.
-            bool isPath = File.Exists(context.MakeAbsolute(argument)) || Directory.Exists(context.MakeAbsolute(argument));
+            // (stat("") fails, so the empty argument is a name.)
+            bool isPath = argument.Length > 0 && (File.Exists(context.MakeAbsolute(argument)) || Directory.Exists(context.MakeAbsolute(argument)));
+            // Only a path ending in '/' names no module; "" and "." are the (empty) module name "", as in kmod.
             string? name = isPath ? ModuleName.FromPath(argument) : ModuleName.Normalize(argument);
-            if (string.IsNullOrEmpty(name))
+            if (name is null)
             {
-                // kmod 30 stops here and still exits 0; ModKit reports the failure.
+                // kmod 30 stops here and still exits 0; ModKit reports the failure (as kmod 34 does).
                 log.Error($"could not use module {argument}: {Errno.Describe(Errno.ENOENT)}");
                 failures++;
                 break;
             }
 
-            if (!force && !CheckNotInUse(kernel, log, name, builtin: !isPath && modules.IsBuiltin(name)))
+            if (!force && !CheckNotInUse(kernel, log, name, builtin: !isPath && modules.IsBuiltin(name), profile.RmmodLogsEachHolder))
             {
                 failures++;
                 continue;
@@ -95,7 +95,7 @@ internal static class RmmodTool
     }
 
     // check_module_inuse: builtin, not loaded, holders, reference count, in that order.
-    private static bool CheckNotInUse(IKernel kernel, ToolLog log, string name, bool builtin)
+    private static bool CheckNotInUse(IKernel kernel, ToolLog log, string name, bool builtin, bool logEachHolder)
     {
         if (builtin)
         {
@@ -116,9 +116,23 @@ internal static class RmmodTool
         }
         else if (holders.Value.Count > 0)
         {
-            // kmod logs the start and prints the names straight to stderr.
             log.ErrorWithoutNewline($"Module {name} is in use by:");
-            log.Raw(string.Concat(holders.Value.Select(h => " " + h)) + "\n");
+            if (logEachHolder)
+            {
+                // kmod 34: each name, and the final newline, is a log message of its own.
+                foreach (string holder in holders.Value)
+                {
+                    log.ErrorWithoutNewline(" " + holder);
+                }
+
+                log.ErrorWithoutNewline("\n");
+            }
+            else
+            {
+                // kmod 30 prints the names straight to stderr.
+                log.Raw(string.Concat(holders.Value.Select(h => " " + h)) + "\n");
+            }
+
             return false;
         }
 

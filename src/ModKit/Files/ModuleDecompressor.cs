@@ -14,7 +14,7 @@ namespace ModKit.Files;
 /// <list type="bullet">
 /// <item>corrupt or truncated xz, corrupt zstd, corrupt or truncated gzip: <see cref="Errno.EINVAL"/>;</item>
 /// <item>truncated zstd is <em>not</em> an error, as in kmod 30: the bytes decoded up to the cut are returned
-/// and the ELF checks decide (see <see cref="Decompress(SafeFileHandle, ModuleCompression, int)"/>);</item>
+/// and the ELF checks decide (see <see cref="Decompress(SafeFileHandle, ModuleCompression, int, ZstdDecoding)"/>);</item>
 /// <item>output larger than the limit: <see cref="Errno.EFBIG"/> (kmod has no limit; see <see cref="DefaultMaxDecompressedSize"/>);</item>
 /// <item>the library is not installed: <see cref="Errno.ENOSYS"/>, the number kmod 34+ uses for a decompressor it was
 /// built without (kmod 30 would not even recognise the file and fail its ELF check with ENOEXEC).</item>
@@ -48,12 +48,14 @@ public static class ModuleDecompressor
     /// </exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxDecompressedSize"/> is negative or not below <see cref="Array.MaxLength"/>.</exception>
-    public static byte[] Decompress(SafeFileHandle file, ModuleCompression compression, int maxDecompressedSize = DefaultMaxDecompressedSize)
+    /// <param name="zstd">How zstd data is decoded: streaming as kmod 30 (the default) or whole frames as kmod 34.</param>
+    public static byte[] Decompress(SafeFileHandle file, ModuleCompression compression, int maxDecompressedSize = DefaultMaxDecompressedSize,
+        ZstdDecoding zstd = ZstdDecoding.Streaming)
     {
         ArgumentNullException.ThrowIfNull(file);
         CheckLimit(maxDecompressedSize);
         using var input = new CompressedInput(file);
-        return Decode(input, compression, maxDecompressedSize).ToExactArray();
+        return Decode(input, compression, maxDecompressedSize, zstd).ToExactArray();
     }
 
     /// <summary>Decompresses a module read from a stream's current position to its end.</summary>
@@ -61,7 +63,7 @@ public static class ModuleDecompressor
     /// <param name="compression">How the data is compressed; <see cref="ModuleCompression.None"/> returns the bytes unchanged.</param>
     /// <param name="maxDecompressedSize">The largest decompressed size accepted.</param>
     /// <returns>The decompressed module, an array of exactly its size.</returns>
-    /// <remarks>Behaves as <see cref="Decompress(SafeFileHandle, ModuleCompression, int)"/>.</remarks>
+    /// <remarks>Behaves as <see cref="Decompress(SafeFileHandle, ModuleCompression, int, ZstdDecoding)"/>.</remarks>
     /// <exception cref="ModuleFormatException">
     /// The data is corrupt or truncated (<see cref="Errno.EINVAL"/>), larger than <paramref name="maxDecompressedSize"/>
     /// (<see cref="Errno.EFBIG"/>), or the needed library is not installed (<see cref="Errno.ENOSYS"/>).
@@ -78,7 +80,7 @@ public static class ModuleDecompressor
 
     /// <summary>Whether the library that decodes <paramref name="compression"/> can be loaded on this system.</summary>
     /// <param name="compression">A compression.</param>
-    /// <returns><see langword="true"/> when <see cref="Decompress(SafeFileHandle, ModuleCompression, int)"/> can decode it.</returns>
+    /// <returns><see langword="true"/> when <see cref="Decompress(SafeFileHandle, ModuleCompression, int, ZstdDecoding)"/> can decode it.</returns>
     public static unsafe bool IsSupported(ModuleCompression compression)
     {
         try
@@ -102,13 +104,13 @@ public static class ModuleDecompressor
     /// Decompresses into a buffer rented from the shared pool (no exact-size copy): for readers that
     /// open thousands of modules one after another and release each image when done.
     /// </summary>
-    internal static DecodedImage DecompressPooled(SafeFileHandle file, ModuleCompression compression)
+    internal static DecodedImage DecompressPooled(SafeFileHandle file, ModuleCompression compression, ZstdDecoding zstd = ZstdDecoding.Streaming)
     {
         using var input = new CompressedInput(file);
-        return Decode(input, compression, DefaultMaxDecompressedSize);
+        return Decode(input, compression, DefaultMaxDecompressedSize, zstd);
     }
 
-    private static DecodedImage Decode(CompressedInput input, ModuleCompression compression, int limit)
+    private static DecodedImage Decode(CompressedInput input, ModuleCompression compression, int limit, ZstdDecoding zstd = ZstdDecoding.Streaming)
     {
         try
         {
@@ -117,7 +119,7 @@ public static class ModuleDecompressor
                 ModuleCompression.None => Copy(input, limit),
                 ModuleCompression.Gzip => GzipDecoder.Decode(input, limit),
                 ModuleCompression.Xz => XzDecoder.Decode(input, limit),
-                ModuleCompression.Zstd => ZstdDecoder.Decode(input, limit),
+                ModuleCompression.Zstd => zstd == ZstdDecoding.WholeFrames ? ZstdDecoder.DecodeWhole(input, limit) : ZstdDecoder.Decode(input, limit),
                 _ => throw new ArgumentOutOfRangeException(nameof(compression), compression, "unknown compression"),
             };
         }

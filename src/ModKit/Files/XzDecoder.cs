@@ -29,9 +29,10 @@ internal static unsafe class XzDecoder
             Lzma.Ret ret = Lzma.StreamDecoder(strm, ulong.MaxValue, Lzma.Concatenated);
             if (ret != Lzma.Ret.Ok)
             {
-                ModuleFormatException.Throw(
+                throw new ModuleFormatException(
                     ret == Lzma.Ret.MemError ? "xz: Cannot allocate memory" : "xz: Internal error (bug)",
-                    ret == Lzma.Ret.MemError ? Errno.ENOMEM : Errno.EINVAL);
+                    ret == Lzma.Ret.MemError ? Errno.ENOMEM : Errno.EINVAL)
+                { LibkmodFunction = "kmod_file_load_xz" };
             }
 
             Lzma.Action action = Lzma.Action.Run;
@@ -67,7 +68,7 @@ internal static unsafe class XzDecoder
 
                 if (ret != Lzma.Ret.Ok)
                 {
-                    ModuleFormatException.Throw(Describe(ret), Errno.EINVAL);
+                    throw new ModuleFormatException(Describe(ret), Errno.EINVAL) { LibkmodFunction = "xz_uncompress_belch" };
                 }
             }
         }

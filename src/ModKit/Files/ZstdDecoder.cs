@@ -54,7 +54,7 @@ internal static unsafe class ZstdDecoder
 
                     if (Zstd.IsError(ret) != 0)
                     {
-                        ModuleFormatException.Throw("zstd: " + ErrorName(ret), Errno.EINVAL);
+                        throw new ModuleFormatException("zstd: " + ErrorName(ret), Errno.EINVAL) { LibkmodFunction = "kmod_file_load_zstd" };
                     }
 
                     // A full output buffer may leave decoded data inside the decoder; a return of 0 means
@@ -69,6 +69,54 @@ internal static unsafe class ZstdDecoder
         {
             Pool.Return(stream);
         }
+    }
+
+    /// <summary>
+    /// Decodes as kmod 34 does (<c>libkmod-file-zstd.c</c>): the whole file in one <c>ZSTD_decompress</c> into a buffer of
+    /// the size the first frame header records.
+    /// </summary>
+    public static DecodedImage DecodeWhole(CompressedInput input, int limit)
+    {
+        var source = new List<byte>(input.Length is long known && known < int.MaxValue ? (int)known : 0);
+        while (!input.Available.IsEmpty || input.Fill())
+        {
+            source.AddRange(input.Available);
+            input.Consume(input.Available.Length);
+        }
+
+        ReadOnlySpan<byte> all = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(source);
+        ulong declared;
+        fixed (byte* pointer = all)
+        {
+            declared = Zstd.GetFrameContentSize(pointer, (nuint)all.Length);
+        }
+
+        if (declared is 0 or Zstd.ContentSizeUnknown or Zstd.ContentSizeError)
+        {
+            throw new ModuleFormatException("zstd: Failed to determine decompression size", Errno.EINVAL) { LibkmodFunction = "kmod_file_load_zstd" };
+        }
+
+        if (declared > (ulong)limit)
+        {
+            ModuleFormatException.Throw($"decompressed module larger than the limit of {limit} bytes", Errno.EFBIG);
+        }
+
+        using var output = new DecompressionOutput(limit, (long)declared, all.Length);
+        Span<byte> destination = output.GetFreeSpan()[..(int)declared];
+        nuint written;
+        fixed (byte* sourcePointer = all)
+        fixed (byte* destinationPointer = destination)
+        {
+            written = Zstd.Decompress(destinationPointer, (nuint)destination.Length, sourcePointer, (nuint)all.Length);
+        }
+
+        if (Zstd.IsError(written) != 0)
+        {
+            throw new ModuleFormatException("zstd: " + ErrorName(written), Errno.EINVAL) { LibkmodFunction = "kmod_file_load_zstd" };
+        }
+
+        output.Advance((int)written);
+        return output.Detach();
     }
 
     /// <summary>The content size the first frame header declares, if any (streamed frames have none).</summary>

@@ -50,6 +50,9 @@ internal static unsafe partial class Zstd
     [LibraryImport(Library, EntryPoint = "ZSTD_getErrorName")]
     public static partial byte* GetErrorName(nuint code);
 
+    [LibraryImport(Library, EntryPoint = "ZSTD_decompress")]
+    public static partial nuint Decompress(byte* dst, nuint dstCapacity, byte* src, nuint srcSize);
+
     [LibraryImport(Library, EntryPoint = "ZSTD_getFrameContentSize")]
     public static partial ulong GetFrameContentSize(byte* src, nuint srcSize);
 

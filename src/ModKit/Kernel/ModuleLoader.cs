@@ -26,8 +26,14 @@ public static class ModuleLoader
     /// <param name="parameters">The module parameters, space separated (see <see cref="JoinParameters"/>).</param>
     /// <param name="force">The checks to skip.</param>
     /// <param name="info">Receives libkmod's INFO-level messages (without a trailing newline), or <see langword="null"/>.</param>
+    /// <param name="error">
+    /// Receives libkmod's ERROR-level messages (why a file could not be decompressed, see
+    /// <see cref="ModuleFormatException.LibkmodFunction"/>), or <see langword="null"/>.
+    /// </param>
     /// <returns>Success, or the errno of opening or decompressing the file or of the kernel.</returns>
-    public static KernelResult Load(IKernel kernel, string path, string parameters, ModuleForce force = ModuleForce.None, Action<string>? info = null)
+    /// <param name="zstd">How a <c>.ko.zst</c> decompressed here is decoded (kmod 30's streaming by default).</param>
+    public static KernelResult Load(IKernel kernel, string path, string parameters, ModuleForce force = ModuleForce.None, Action<string>? info = null,
+        Action<string>? error = null, ZstdDecoding zstd = ZstdDecoding.Streaming)
     {
         ArgumentNullException.ThrowIfNull(kernel);
         ArgumentNullException.ThrowIfNull(path);
@@ -51,7 +57,7 @@ public static class ModuleLoader
 
         using (file)
         {
-            var result = Insert(kernel, file, path, parameters, force, info);
+            var result = Insert(kernel, file, path, parameters, force, info, error, zstd);
             if (!result.Succeeded)
             {
                 info?.Invoke($"Failed to insert module '{path}': {Errno.Describe(result.Errno)}");
@@ -98,7 +104,8 @@ public static class ModuleLoader
         (force.HasFlag(ModuleForce.Modversion) ? ModuleLoadFlags.IgnoreModversions : 0) |
         (force.HasFlag(ModuleForce.Vermagic) ? ModuleLoadFlags.IgnoreVermagic : 0);
 
-    private static KernelResult Insert(IKernel kernel, SafeFileHandle file, string path, string parameters, ModuleForce force, Action<string>? info)
+    private static KernelResult Insert(IKernel kernel, SafeFileHandle file, string path, string parameters, ModuleForce force, Action<string>? info,
+        Action<string>? error, ZstdDecoding zstd)
     {
         ModuleCompression compression;
         try
@@ -142,10 +149,15 @@ public static class ModuleLoader
         {
             image = compression == ModuleCompression.None
                 ? ReadAll(file)
-                : ModuleDecompressor.Decompress(file, compression);
+                : ModuleDecompressor.Decompress(file, compression, zstd: zstd);
         }
         catch (ModuleFormatException e)
         {
+            if (e.LibkmodFunction is not null)
+            {
+                error?.Invoke(e.Message);
+            }
+
             return KernelResult.Failure(e.ErrorNumber);
         }
         catch (IOException e)

@@ -204,14 +204,25 @@ public sealed class ModuleDirectory : IDisposable
     /// <param name="module">The module.</param>
     /// <param name="entries">The entries.</param>
     /// <returns>0, or the error number kmod reports.</returns>
-    public int TryGetInfo(ModuleReference module, out List<ModInfoEntry> entries)
+    public int TryGetInfo(ModuleReference module, out List<ModInfoEntry> entries) => TryGetInfo(module, out entries, out _);
+
+    /// <summary>As <see cref="TryGetInfo(ModuleReference, out List{ModInfoEntry})"/>, with what was wrong with a module file.</summary>
+    /// <param name="module">The module.</param>
+    /// <param name="entries">The entries.</param>
+    /// <param name="failure">What was wrong with the module's file, when that was the failure; otherwise <see langword="null"/>.</param>
+    /// <param name="signatureRules">How a PKCS#7 signature is read (kmod 30's rules by default).</param>
+    /// <param name="zstd">How zstd data is decoded (kmod 30's streaming by default).</param>
+    /// <returns>0, or the error number kmod 30 reports.</returns>
+    public int TryGetInfo(ModuleReference module, out List<ModInfoEntry> entries, out ModuleFormatException? failure,
+        Signing.SignatureRules signatureRules = Signing.SignatureRules.Kmod30OpenSsl30, Files.ZstdDecoding zstd = Files.ZstdDecoding.Streaming)
     {
+        failure = null;
         if (IsBuiltin(module))
         {
             return BuiltinModInfo.TryRead(System.IO.Path.Combine(Path, BuiltinModInfo.FileName), module.Name, out entries);
         }
 
-        return ModuleFile.TryGetInfo(ResolvePath(module), out entries);
+        return ModuleFile.TryGetInfo(ResolvePath(module), out entries, out failure, signatureRules, zstd);
     }
 
     private IReadOnlyList<ModuleReference>? FromDependencies(string name)

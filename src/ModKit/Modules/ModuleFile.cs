@@ -48,7 +48,8 @@ public sealed class ModuleFile : IDisposable
     /// errno kmod reports, e.g. <see cref="Errno.ENOENT"/>), is shorter than 6 bytes, or its compressed
     /// data is corrupt.
     /// </exception>
-    public static ModuleFile Open(string path)
+    /// <param name="zstd">How zstd data is decoded (kmod 30's streaming by default).</param>
+    public static ModuleFile Open(string path, ZstdDecoding zstd = ZstdDecoding.Streaming)
     {
         SafeFileHandle handle = OpenHandle(path);
         try
@@ -62,7 +63,7 @@ public sealed class ModuleFile : IDisposable
 
             // The image lives in a pooled buffer until the file is disposed: reading a whole tree
             // then allocates no new large arrays per module.
-            var image = ModuleDecompressor.DecompressPooled(handle, compression);
+            var image = ModuleDecompressor.DecompressPooled(handle, compression, zstd);
             handle.Dispose();
             return new ModuleFile(path, compression, new MemoryByteSource(image.Memory, image.Release));
         }
@@ -87,7 +88,7 @@ public sealed class ModuleFile : IDisposable
     {
         if (!Elf.TryReadSection(".modinfo", out var data))
         {
-            ModuleFormatException.Throw("no .modinfo section", Errno.ENOENT);
+            throw new ModuleFormatException("no .modinfo section", Errno.ENOENT) { MissingSection = true };
         }
 
         return ModInfoStrings.Parse(data);
@@ -97,8 +98,9 @@ public sealed class ModuleFile : IDisposable
     /// Reads the signature appended to the image, if there is a valid one; kmod silently ignores a
     /// malformed trailer.
     /// </summary>
+    /// <param name="signatureRules">How a PKCS#7 digest is named (kmod 30's table by default).</param>
     /// <returns>The signature, or <see langword="null"/>.</returns>
-    public ModuleSignature? GetSignature()
+    public ModuleSignature? GetSignature(SignatureRules signatureRules = SignatureRules.Kmod30OpenSsl30)
     {
         long length = _source.Length;
         if (length < ModuleSignature.FixedTrailerLength)
@@ -114,7 +116,7 @@ public sealed class ModuleFile : IDisposable
         }
 
         byte[] tail = _source.Read(length - tailLength, tailLength);
-        return ModuleSignature.TryDecode(tail, length, out var signature) ? signature : null;
+        return ModuleSignature.TryDecode(tail, length, out var signature, signatureRules) ? signature : null;
     }
 
     /// <summary>
@@ -122,12 +124,13 @@ public sealed class ModuleFile : IDisposable
     /// then, for a signed module, <c>sig_id</c>, <c>signer</c>, <c>sig_key</c>, <c>sig_hashalgo</c> and
     /// <c>signature</c> (hex as kmod formats it).
     /// </summary>
+    /// <param name="signatureRules">How a PKCS#7 digest is named (kmod 30's table by default).</param>
     /// <returns>The entries.</returns>
     /// <exception cref="ModuleFormatException">As for <see cref="GetModInfo"/>.</exception>
-    public List<ModInfoEntry> GetInfo()
+    public List<ModInfoEntry> GetInfo(SignatureRules signatureRules = SignatureRules.Kmod30OpenSsl30)
     {
         var entries = GetModInfo();
-        var signature = GetSignature();
+        var signature = GetSignature(signatureRules);
         if (signature is not null)
         {
             entries.Add(new ModInfoEntry("sig_id", signature.IdType));
@@ -144,9 +147,20 @@ public sealed class ModuleFile : IDisposable
     /// <param name="path">The module file's path; <see langword="null"/> reports <see cref="Errno.ENOENT"/>.</param>
     /// <param name="entries">The entries.</param>
     /// <returns>0, or the error number kmod reports.</returns>
-    public static int TryGetInfo(string? path, out List<ModInfoEntry> entries)
+    public static int TryGetInfo(string? path, out List<ModInfoEntry> entries) => TryGetInfo(path, out entries, out _);
+
+    /// <summary>Opens <paramref name="path"/> and reads what modinfo lists, reporting failures as kmod's error numbers.</summary>
+    /// <param name="path">The module file's path; <see langword="null"/> reports <see cref="Errno.ENOENT"/>.</param>
+    /// <param name="entries">The entries.</param>
+    /// <param name="failure">What was wrong with the file, when that was the failure; otherwise <see langword="null"/>.</param>
+    /// <param name="signatureRules">How a PKCS#7 signature is read (kmod 30's rules by default).</param>
+    /// <param name="zstd">How zstd data is decoded (kmod 30's streaming by default).</param>
+    /// <returns>0, or the error number kmod 30 reports.</returns>
+    public static int TryGetInfo(string? path, out List<ModInfoEntry> entries, out ModuleFormatException? failure,
+        SignatureRules signatureRules = SignatureRules.Kmod30OpenSsl30, ZstdDecoding zstd = ZstdDecoding.Streaming)
     {
         entries = [];
+        failure = null;
         if (path is null)
         {
             return Errno.ENOENT;
@@ -154,12 +168,13 @@ public sealed class ModuleFile : IDisposable
 
         try
         {
-            using var file = Open(path);
-            entries = file.GetInfo();
+            using var file = Open(path, zstd);
+            entries = file.GetInfo(signatureRules);
             return 0;
         }
         catch (ModuleFormatException e)
         {
+            failure = e;
             return e.ErrorNumber;
         }
     }

@@ -13,12 +13,16 @@ internal ref struct BerReader
 
     private readonly ReadOnlySpan<byte> _buffer;
 
-    public BerReader(ReadOnlySpan<byte> buffer, int start, int end)
+    public BerReader(ReadOnlySpan<byte> buffer, int start, int end, bool openSsl35 = false)
     {
         _buffer = buffer;
         Position = start;
         End = end;
+        OpenSsl35 = openSsl35;
     }
+
+    /// <summary>Decode as OpenSSL 3.5 (<see cref="SignatureRules.Kmod34OpenSsl35"/>) rather than 3.0.</summary>
+    public bool OpenSsl35 { get; }
 
     /// <summary>Offset of the next unread byte.</summary>
     public int Position;
@@ -33,7 +37,7 @@ internal ref struct BerReader
     public readonly bool AtEndOfContents => Remaining >= 2 && _buffer[Position] == 0 && _buffer[Position + 1] == 0;
 
     /// <summary>A reader over the contents of <paramref name="header"/>.</summary>
-    public readonly BerReader OpenContents(BerHeader header) => new(_buffer, header.ContentStart, header.ContentEnd);
+    public readonly BerReader OpenContents(BerHeader header) => new(_buffer, header.ContentStart, header.ContentEnd, OpenSsl35);
 
     /// <summary>
     /// Reads the identifier and length at <see cref="Position"/> without moving. Fails like OpenSSL on a
@@ -43,7 +47,7 @@ internal ref struct BerReader
     public readonly bool TryPeekHeader(out BerHeader header)
     {
         header = default;
-        if (!TryParseHeader(_buffer[..End], Position, out int tag, out int tagClass, out bool constructed, out bool indefinite, out int contentStart, out long length)
+        if (!TryParseHeader(_buffer[..End], Position, out int tag, out int tagClass, out bool constructed, out bool indefinite, out int contentStart, out long length, OpenSsl35)
             || (!indefinite && length > End - contentStart))
         {
             return false;
@@ -59,7 +63,7 @@ internal ref struct BerReader
     /// check that the contents fit: the identifier (high tag numbers included), then the length.
     /// </summary>
     public static bool TryParseHeader(ReadOnlySpan<byte> data, int position, out int tag, out int tagClass, out bool constructed,
-        out bool indefinite, out int contentStart, out long length)
+        out bool indefinite, out int contentStart, out long length, bool openSsl35 = false)
     {
         tag = 0;
         tagClass = 0;
@@ -118,8 +122,8 @@ internal ref struct BerReader
             }
             else
             {
-                // OpenSSL wants one byte more than the length octets (asn1_get_length: max < i + 1).
-                if (max < count + 1)
+                // OpenSSL 3.0 wants one byte more than the length octets (asn1_get_length: max < i + 1); 3.5 does not.
+                if (max < count + (openSsl35 ? 0 : 1))
                 {
                     return false;
                 }
@@ -178,7 +182,7 @@ internal ref struct BerReader
             return true;
         }
 
-        var walker = new BerReader(_buffer, header.ContentStart, End);
+        var walker = new BerReader(_buffer, header.ContentStart, End, OpenSsl35);
         long expected = 1;
         while (walker.Remaining > 0)
         {

@@ -62,12 +62,14 @@ public sealed partial class ModuleSignature
     /// <param name="tail">The last bytes of the decompressed module.</param>
     /// <param name="fileLength">The length of the whole decompressed module.</param>
     /// <param name="signature">The signature; <see langword="null"/> when the method returns <see langword="false"/>.</param>
+    /// <param name="signatureRules">How the PKCS#7 digest algorithm is named: as kmod 30 (the default) or kmod ≥ 32 do.</param>
     /// <returns>
     /// <see langword="true"/> when kmod 30 (Debian's, with OpenSSL) would report a signature. For PKCS#7 it reports
     /// none when the data does not decode as a whole under OpenSSL's rules, the content is not signedData (or
     /// signedAndEnvelopedData), there is no SignerInfo, or the first SignerInfo's digest is not in kmod 30's table.
     /// </returns>
-    public static bool TryDecode(ReadOnlySpan<byte> tail, long fileLength, [NotNullWhen(true)] out ModuleSignature? signature)
+    public static bool TryDecode(ReadOnlySpan<byte> tail, long fileLength, [NotNullWhen(true)] out ModuleSignature? signature,
+        SignatureRules signatureRules = SignatureRules.Kmod30OpenSsl30)
     {
         signature = null;
         if (tail.Length > fileLength || !TryGetTailLength(tail, fileLength, out int tailLength) || tail.Length < tailLength)
@@ -98,7 +100,7 @@ public sealed partial class ModuleSignature
         }
 
         // PKCS#7: the signer and key id lengths only take part in the bounds check; everything comes from the blob.
-        Pkcs7SignerFields? fields = Pkcs7Decoder.Decode(signatureData[..signatureLength]);
+        Pkcs7SignerFields? fields = Pkcs7Decoder.Decode(signatureData[..signatureLength], signatureRules);
         if (fields is null)
         {
             return false;

@@ -10,8 +10,8 @@ namespace ModKit.Signing;
 /// <remarks>
 /// Reading works on the end of the (decompressed) module only: read the last <see cref="FixedTrailerLength"/>
 /// bytes, ask <see cref="TryGetTailLength"/> how much of the end the signature occupies, read that tail and
-/// pass it to <see cref="TryDecode"/>. <see cref="TryRead(ReadOnlySpan{byte}, out ModuleSignature?)"/> and
-/// <see cref="TryRead(SafeFileHandle, out ModuleSignature?)"/> do both steps.
+/// pass it to <see cref="TryDecode"/>. <see cref="TryRead(ReadOnlySpan{byte}, out ModuleSignature?, SignatureRules)"/> and
+/// <see cref="TryRead(SafeFileHandle, out ModuleSignature?, SignatureRules)"/> do both steps.
 /// </remarks>
 public sealed partial class ModuleSignature
 {
@@ -53,7 +53,8 @@ public sealed partial class ModuleSignature
 
     /// <summary>
     /// What modinfo prints as <c>sig_hashalgo</c>: one of <c>md4</c>, <c>md5</c>, <c>sha1</c>, <c>rmd160</c>,
-    /// <c>sha256</c>, <c>sha384</c>, <c>sha512</c>, <c>sha224</c>, <c>sm3</c> (kmod 30's table).
+    /// <c>sha256</c>, <c>sha384</c>, <c>sha512</c>, <c>sha224</c>, <c>sm3</c> (kmod 30's table), or with
+    /// <see cref="SignatureRules.Kmod34OpenSsl35"/> OpenSSL's name of any digest.
     /// </summary>
     public string HashAlgorithm { get; }
 
@@ -72,13 +73,15 @@ public sealed partial class ModuleSignature
     /// <summary>Reads the signature of a whole decompressed module image.</summary>
     /// <param name="image">The decompressed module.</param>
     /// <param name="signature">The signature; <see langword="null"/> when the method returns <see langword="false"/>.</param>
-    /// <returns><see langword="true"/> when kmod 30 would report a signature.</returns>
-    public static bool TryRead(ReadOnlySpan<byte> image, [NotNullWhen(true)] out ModuleSignature? signature)
+    /// <param name="signatureRules">How the PKCS#7 digest algorithm is named: as kmod 30 (the default) or kmod ≥ 32 do.</param>
+    /// <returns><see langword="true"/> when kmod 30 (or the release <paramref name="signatureRules"/> stands for) would report a signature.</returns>
+    public static bool TryRead(ReadOnlySpan<byte> image, [NotNullWhen(true)] out ModuleSignature? signature,
+        SignatureRules signatureRules = SignatureRules.Kmod30OpenSsl30)
     {
         signature = null;
         return image.Length >= FixedTrailerLength
             && TryGetTailLength(image[^FixedTrailerLength..], image.Length, out _)
-            && TryDecode(image, image.Length, out signature);
+            && TryDecode(image, image.Length, out signature, signatureRules);
     }
 
     /// <summary>
@@ -86,9 +89,11 @@ public sealed partial class ModuleSignature
     /// </summary>
     /// <param name="file">An open, seekable module file; its current position is not used or changed.</param>
     /// <param name="signature">The signature; <see langword="null"/> when the method returns <see langword="false"/>.</param>
-    /// <returns><see langword="true"/> when kmod 30 would report a signature.</returns>
+    /// <param name="signatureRules">How the PKCS#7 digest algorithm is named: as kmod 30 (the default) or kmod ≥ 32 do.</param>
+    /// <returns><see langword="true"/> when kmod 30 (or the release <paramref name="signatureRules"/> stands for) would report a signature.</returns>
     /// <exception cref="IOException">Reading the file failed.</exception>
-    public static bool TryRead(SafeFileHandle file, [NotNullWhen(true)] out ModuleSignature? signature)
+    public static bool TryRead(SafeFileHandle file, [NotNullWhen(true)] out ModuleSignature? signature,
+        SignatureRules signatureRules = SignatureRules.Kmod30OpenSsl30)
     {
         ArgumentNullException.ThrowIfNull(file);
         signature = null;
@@ -106,7 +111,7 @@ public sealed partial class ModuleSignature
         }
 
         byte[] tail = new byte[tailLength];
-        return TryReadExactly(file, tail, fileLength - tailLength) && TryDecode(tail, fileLength, out signature);
+        return TryReadExactly(file, tail, fileLength - tailLength) && TryDecode(tail, fileLength, out signature, signatureRules);
     }
 
     private static bool TryReadExactly(SafeFileHandle file, Span<byte> buffer, long offset)

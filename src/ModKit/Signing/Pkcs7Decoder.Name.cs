@@ -36,7 +36,7 @@ internal static partial class Pkcs7Decoder
 
         // x509_name_ex_d2i clamps what it may read, then decodes its own item tree from depth 0.
         // The Name and its RDNs are SEQUENCE OF / SET OF templates, for which OpenSSL ignores the constructed bit.
-        var name = new BerReader(reader.Buffer, reader.Position, (int)Math.Min(reader.End, (long)reader.Position + MaxNameLength));
+        var name = new BerReader(reader.Buffer, reader.Position, (int)Math.Min(reader.End, (long)reader.Position + MaxNameLength), reader.OpenSsl35);
         if (!name.TryPeekHeader(out BerHeader nameHeader) || !nameHeader.Is(TagSequence, BerReader.Universal))
         {
             return BerOutcome.Failed;

@@ -14,6 +14,8 @@ internal static partial class Pkcs7Decoder
     private const int TagObjectIdentifier = 6;
     private const int TagEnumerated = 10;
     private const int TagUtf8String = 12;
+    private const int TagUtcTime = 23;
+    private const int TagGeneralizedTime = 24;
     private const int TagSequence = 16;
     private const int TagSet = 17;
     private const int TagPrintableString = 19;
@@ -98,7 +100,7 @@ internal static partial class Pkcs7Decoder
             reader.Position = header.ContentEnd;
         }
 
-        return HasValidContents(type, value.In(reader.Buffer)) ? BerOutcome.Read : BerOutcome.Failed;
+        return HasValidContents(type, value.In(reader.Buffer), reader.OpenSsl35) ? BerOutcome.Read : BerOutcome.Failed;
     }
 
     /// <summary>
@@ -150,9 +152,15 @@ internal static partial class Pkcs7Decoder
         return true;
     }
 
-    /// <summary>The per-type content checks of OpenSSL's <c>asn1_ex_c2i</c>.</summary>
-    private static bool HasValidContents(int type, ReadOnlySpan<byte> contents) => type switch
+    /// <summary>
+    /// The per-type content checks of OpenSSL's <c>asn1_ex_c2i</c>; OpenSSL 3.5 also refuses a UTCTime shorter than
+    /// <c>YYMMDDHHMMSSZ</c> and a GeneralizedTime shorter than <c>YYYYMMDDHHMMSSZ</c> (only the length: found by running
+    /// kmod 34.2 on crafted values).
+    /// </summary>
+    private static bool HasValidContents(int type, ReadOnlySpan<byte> contents, bool openSsl35) => type switch
     {
+        TagUtcTime when openSsl35 => contents.Length >= 13,
+        TagGeneralizedTime when openSsl35 => contents.Length >= 15,
         TagObjectIdentifier => IsValidObjectIdentifier(contents),
         TagNull => contents.IsEmpty,
         TagBoolean => contents.Length == 1,

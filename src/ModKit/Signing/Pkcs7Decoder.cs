@@ -36,23 +36,26 @@ internal static partial class Pkcs7Decoder
     /// Decodes one ContentInfo at the start of <paramref name="der"/> (bytes after it are ignored, as
     /// <c>d2i_PKCS7_bio</c> reads a single object) and returns kmod's fields, or <see langword="null"/> when kmod
     /// reports no signature: malformed data, a content type other than signedData or signedAndEnvelopedData, no
-    /// content, no SignerInfo, or a digest algorithm outside kmod 30's table.
+    /// content, no SignerInfo, or (<see cref="SignatureRules.Kmod30OpenSsl30"/>) a digest algorithm outside kmod 30's table.
     /// </summary>
-    public static Pkcs7SignerFields? Decode(ReadOnlySpan<byte> der)
+    public static Pkcs7SignerFields? Decode(ReadOnlySpan<byte> der, SignatureRules signatureRules = SignatureRules.Kmod30OpenSsl30)
     {
-        if (!TryMeasureObject(der, out int length))
+        bool openSsl35 = signatureRules == SignatureRules.Kmod34OpenSsl35;
+        if (!TryMeasureObject(der, openSsl35, out int length))
         {
             return null;
         }
 
-        var reader = new BerReader(der, 0, length);
+        var reader = new BerReader(der, 0, length, openSsl35);
         FirstSigner? first = null;
         if (ReadContentInfo(ref reader, 0, wantSigner: true, ref first) != BerOutcome.Read || first is null)
         {
             return null;
         }
 
-        string? hashAlgorithm = HashAlgorithmNames.FromOid(first.DigestAlgorithm);
+        string? hashAlgorithm = signatureRules == SignatureRules.Kmod34OpenSsl35
+            ? HashAlgorithmNames.OpenSslName(first.DigestAlgorithm)
+            : HashAlgorithmNames.FromOid(first.DigestAlgorithm);
         return hashAlgorithm is null
             ? null
             : new Pkcs7SignerFields(first.Signer, first.SerialNumber, hashAlgorithm, first.EncryptedDigest);
@@ -62,20 +65,27 @@ internal static partial class Pkcs7Decoder
     private const int BioHeaderWindow = 8;
 
     /// <summary>
+    /// The header OpenSSL 3.5's <c>d2i_PKCS7_bio</c> accepts up to: 8 length octets (a 10-byte header) pass, 9 do not
+    /// (measured with Debian 13's kmod 34.2).
+    /// </summary>
+    private const int BioHeaderWindow35 = 10;
+
+    /// <summary>
     /// Finds the extent of the first object the way OpenSSL's <c>asn1_d2i_read_bio</c> does before any decoding:
     /// every header it walks (the outer one, and those inside indefinite-length forms) must parse from an 8-byte
     /// read, so a long-form length with more than 5 length octets fails there even though the decoder would take
     /// it; a zero-length header with tag number 0 of any class closes an indefinite form.
     /// </summary>
-    private static bool TryMeasureObject(ReadOnlySpan<byte> data, out int length)
+    private static bool TryMeasureObject(ReadOnlySpan<byte> data, bool openSsl35, out int length)
     {
+        int headerWindow = openSsl35 ? BioHeaderWindow35 : BioHeaderWindow;
         length = 0;
         int offset = 0;
         long openIndefinite = 0;
         while (true)
         {
-            ReadOnlySpan<byte> window = data[..Math.Min(data.Length, offset + BioHeaderWindow)];
-            if (!BerReader.TryParseHeader(window, offset, out int tag, out _, out _, out bool indefinite, out int contentStart, out long contentLength))
+            ReadOnlySpan<byte> window = data[..Math.Min(data.Length, offset + headerWindow)];
+            if (!BerReader.TryParseHeader(window, offset, out int tag, out _, out _, out bool indefinite, out int contentStart, out long contentLength, openSsl35))
             {
                 return false;
             }

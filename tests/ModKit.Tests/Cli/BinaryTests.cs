@@ -55,6 +55,46 @@ public class BinaryTests(ITestOutputHelper output)
         Assert.True(actual.SameAs(expected), actual.DescribeDifference(expected));
     }
 
+    // Started with "2>&-": kmod's messages are lost (modprobe's go to syslog, or with no /dev/log to the console) and
+    // the exit status stays; ModKit used to abort on the failed write (exit 134).
+    [Theory]
+    [InlineData("30", "modprobe nosuchmod")]
+    [InlineData("34", "modprobe nosuchmod")]
+    [InlineData("30", "insmod /nonexistent.ko")]
+    [InlineData("34", "insmod /nonexistent.ko")]
+    [InlineData("30", "rmmod nosuchmod")]
+    [InlineData("34", "rmmod nosuchmod")]
+    [InlineData("30", "modinfo nosuchmod")]
+    [InlineData("34", "modinfo -F name nosuchmod /nonexistent.ko")]
+    [InlineData("34", "insmod --bogus")]
+    public void ClosedStderrKeepsTheExitStatus(string release, string commandLine)
+    {
+        var words = commandLine.Split(' ');
+        var oracle = KmodOracle.Named(release);
+        var expected = oracle.RunWithStderrClosed(words[0], words[1..]);
+        var actual = oracle.RunModKitWithStderrClosed(words[0], words[1..]);
+        Assert.Equal((expected.ExitCode, expected.StdoutText), (actual.ExitCode, actual.StdoutText));
+        Assert.Equal(1, actual.ExitCode);
+    }
+
+    [Theory]
+    [InlineData("30", "insmod")]
+    [InlineData("34", "insmod")]
+    [InlineData("30", "rmmod")]
+    [InlineData("34", "rmmod")]
+    [InlineData("30", "modinfo")]
+    [InlineData("34", "modinfo")]
+    public void HelpThroughTheBinaryMatchesKmod(string release, string tool)
+    {
+        var oracle = KmodOracle.Named(release);
+        foreach (string option in new[] { "-h", "--help", "--bogus", "-w" })
+        {
+            var expected = oracle.Run(tool, [option]);
+            var actual = oracle.RunModKit(tool, [option]);
+            Assert.True(actual.SameAs(expected), $"{tool} {option}: {actual.DescribeDifference(expected)}");
+        }
+    }
+
     [Fact]
     public void FrontEndAnswersHelpAndVersion()
     {

@@ -160,6 +160,16 @@ internal static class SignatureVariants
         yield return Pkcs7("param-oid-empty", b => b.DigestAlgorithm = AlgorithmWith(Tlv(0x06)));
         yield return Pkcs7("param-bmp-odd", b => b.DigestAlgorithm = AlgorithmWith(Tlv(0x1E, [0])));
         yield return Pkcs7("param-utctime-short", b => b.DigestAlgorithm = AlgorithmWith(Tlv(0x17, U("1"))));
+
+        // OpenSSL 3.5 (Debian 13's kmod 34.2) refuses a UTCTime under 13 bytes and a GeneralizedTime under 15,
+        // whatever the characters; OpenSSL 3.0 takes any.
+        yield return Pkcs7("param-utctime-12", b => b.DigestAlgorithm = AlgorithmWith(Tlv(0x17, U("250101000000"))));
+        yield return Pkcs7("param-utctime-13-garbage", b => b.DigestAlgorithm = AlgorithmWith(Tlv(0x17, U("abcdefghijklm"))));
+        yield return Pkcs7("param-utctime-offset", b => b.DigestAlgorithm = AlgorithmWith(Tlv(0x17, U("250101000000+0100"))));
+        yield return Pkcs7("param-gentime-14", b => b.DigestAlgorithm = AlgorithmWith(Tlv(0x18, U("20250101000000"))));
+        yield return Pkcs7("param-gentime-15-month-13", b => b.DigestAlgorithm = AlgorithmWith(Tlv(0x18, U("20251301000000Z"))));
+        yield return Pkcs7("param-utctime-constructed-short", b => b.DigestAlgorithm = AlgorithmWith(Tlv(0x37, Tlv(0x04, U("1")))));
+        yield return Pkcs7("param-utctime-context-tag", b => b.DigestAlgorithm = AlgorithmWith(Tlv(0x97, U("1"))));
         yield return Pkcs7("param-context", b => b.DigestAlgorithm = AlgorithmWith(Tlv(0x85, U("zz"))));
         yield return Pkcs7("param-sequence-junk", b => b.DigestAlgorithm = AlgorithmWith(Seq(Tlv(0x05, U("junk")))));
         yield return Pkcs7("param-sequence-primitive", b => b.DigestAlgorithm = AlgorithmWith(Tlv(0x10, U("x"))));
@@ -169,6 +179,8 @@ internal static class SignatureVariants
         yield return Pkcs7("param-high-tag-128", b => b.DigestAlgorithm = AlgorithmWith([0x1F, 0x81, 0x00, 0x01, 0x00]));
         yield return Pkcs7("param-end-of-contents", b => b.DigestAlgorithm = AlgorithmWith([0x00, 0x00]));
         yield return Pkcs7("param-long-form-empty-last", b => b.DigestAlgorithm = AlgorithmWith([0x04, 0x81, 0x00]));
+        yield return Pkcs7("param-long-form-4-octets-last", b => b.DigestAlgorithm = AlgorithmWith([0x04, 0x84, 0, 0, 0, 0]));
+        yield return Pkcs7("param-long-form-1-octet-then-content", b => b.DigestAlgorithm = AlgorithmWith([0x04, 0x81, 0x01, 0x41]));
         yield return Pkcs7("param-constructed-octets-6-levels", b => b.DigestAlgorithm = AlgorithmWith(ConstructedOctets(6)));
         yield return Pkcs7("param-constructed-octets-7-levels", b => b.DigestAlgorithm = AlgorithmWith(ConstructedOctets(7)));
         yield return Pkcs7("digest-oid-trailing-continuation", b => b.DigestAlgorithm = Seq(Tlv(0x06, [0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x81])));
@@ -183,6 +195,8 @@ internal static class SignatureVariants
         byte[] body = [.. Oid(Pkcs7Builder.SignedData), .. Tlv(0xA0, SignedDataBody())];
         yield return Raw("long-form-length-padded-7-byte-header", [0x30, 0x85, 0, 0, 0, (byte)(body.Length >> 8), (byte)body.Length, .. body]);
         yield return Raw("long-form-length-padded-8-byte-header", [0x30, 0x86, 0, 0, 0, 0, (byte)(body.Length >> 8), (byte)body.Length, .. body]);
+        yield return Raw("long-form-length-padded-10-byte-header", [0x30, 0x88, 0, 0, 0, 0, 0, 0, (byte)(body.Length >> 8), (byte)body.Length, .. body]);
+        yield return Raw("long-form-length-padded-11-byte-header", [0x30, 0x89, 0, 0, 0, 0, 0, 0, 0, (byte)(body.Length >> 8), (byte)body.Length, .. body]);
         byte[] signedBody = SignedDataBody();
         yield return Raw("long-form-inner-padded", Seq(Oid(Pkcs7Builder.SignedData), [0xA0, 0x88, 0, 0, 0, 0, 0, 0, (byte)(signedBody.Length >> 8), (byte)signedBody.Length, .. signedBody]));
         yield return Raw("long-form-inside-indefinite-padded", Indefinite(0x30, Oid(Pkcs7Builder.SignedData), [0xA0, 0x86, 0, 0, 0, 0, (byte)(signedBody.Length >> 8), (byte)signedBody.Length, .. signedBody]));

@@ -49,6 +49,17 @@ internal sealed class KmodOracle
         return result with { Stderr = Kmod.NormalizeLibkmodLocation(result.Stderr) };
     }
 
+    /// <summary>Runs this kmod as <paramref name="tool"/> with its standard error closed (<c>2&gt;&amp;-</c>).</summary>
+    public ProcessResult RunWithStderrClosed(string tool, IEnumerable<string> args) =>
+        this == Kmod30
+            ? ProcessRunner.Run("/bin/bash", ["-c", "exec 2>&-; exec -a \"$0\" \"$@\"", tool, Kmod.Binary, .. args])
+            : ProcessRunner.Run("/bin/bash", ["-c", "exec 2>&-; exec \"$@\"", "kmod34", _wrapper(tool), .. args]);
+
+    /// <summary>Runs ModKit's binary as <paramref name="tool"/>, in this oracle's profile, with its standard error closed.</summary>
+    public ProcessResult RunModKitWithStderrClosed(string tool, IEnumerable<string> args) =>
+        ProcessRunner.Run("/bin/bash", ["-c", "exec 2>&-; exec -a \"$0\" \"$@\"", tool, BuiltBinary.Path, .. args],
+            environment: ModKitEnvironment);
+
     /// <summary>
     /// How to start this kmod under any argv[0] (a tool's name, <c>kmod</c>, or a name kmod does not know): the
     /// program, the arguments before kmod's own, and the argv[0] to give the program (<c>exec -a</c>), if any.

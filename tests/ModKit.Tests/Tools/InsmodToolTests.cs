@@ -21,15 +21,25 @@ public sealed class InsmodToolTests : IDisposable
 
     private ProcessResult Insmod(params string[] args) => InProcessTool.Run("insmod", args, currentDirectory: _root.Path, kernel: _kernel);
 
+    private ProcessResult Insmod(KmodProfile profile, params string[] args) =>
+        InProcessTool.Run("insmod", args, currentDirectory: _root.Path, kernel: _kernel, profile: profile);
+
     [Fact]
-    public void LoadsWithParametersQuotedAsKmodDoes()
+    public void LoadsWithParametersQuotedAsKmod34Does()
     {
-        var result = Insmod(_hello, "who=a b", "count=3");
+        var result = Insmod(KmodProfile.Kmod34, _hello, "who=a b", "count=3");
 
         Assert.Equal((0, "", ""), (result.ExitCode, result.StdoutText, result.StderrText));
         Assert.Equal("who=\"a b\" count=3", Assert.Single(_kernel.Calls).Parameters);
         Assert.Equal("a b", _kernel.ReadParameter("hello", "who").Value);
         Assert.Equal(ModuleInitState.Live, _kernel.ReadInitState("hello").Value);
+    }
+
+    [Fact]
+    public void Kmod30JoinsParametersAsTheyAre()
+    {
+        Insmod(KmodProfile.Kmod30, _hello, "who=a b", "count=3");
+        Assert.Equal("who=a b count=3", Assert.Single(_kernel.Calls).Parameters);
     }
 
     [Fact]
@@ -41,14 +51,32 @@ public sealed class InsmodToolTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--force-vermagic", ModuleLoadFlags.IgnoreVermagic)]
-    [InlineData("--force-modversion", ModuleLoadFlags.IgnoreModversions)]
-    [InlineData("--force", ModuleLoadFlags.IgnoreVermagic | ModuleLoadFlags.IgnoreModversions)]
-    [InlineData("-p", ModuleLoadFlags.None)]
-    public void ForceOptionsBecomeKernelFlags(string option, ModuleLoadFlags flags)
+    [InlineData("30", "-f", ModuleLoadFlags.IgnoreVermagic | ModuleLoadFlags.IgnoreModversions)]
+    [InlineData("30", "-p", ModuleLoadFlags.None)]
+    [InlineData("30", "-s", ModuleLoadFlags.None)]
+    [InlineData("34", "-f", ModuleLoadFlags.IgnoreVermagic | ModuleLoadFlags.IgnoreModversions)]
+    [InlineData("34", "--force", ModuleLoadFlags.IgnoreVermagic | ModuleLoadFlags.IgnoreModversions)]
+    public void ForceOptionsBecomeKernelFlags(string release, string option, ModuleLoadFlags flags)
     {
-        Assert.Equal(0, Insmod(option, _hello).ExitCode);
+        Assert.Equal(0, Insmod(KmodProfile.FromName(release)!, option, _hello).ExitCode);
         Assert.Equal((int)flags, Assert.Single(_kernel.Calls).Flags);
+    }
+
+    // kmod 34.2 has no --force-vermagic/--force-modversion (kmod's master has), kmod 30 no long options but -V/-h.
+    [Theory]
+    [InlineData("30", "--force")]
+    [InlineData("30", "--syslog")]
+    [InlineData("30", "-v")]
+    [InlineData("30", "--force-vermagic")]
+    [InlineData("34", "-p")]
+    [InlineData("34", "--force-vermagic")]
+    [InlineData("34", "--force-modversion")]
+    public void OptionsTheReleaseLacksAreRejected(string release, string option)
+    {
+        var result = Insmod(KmodProfile.FromName(release)!, option, _hello);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Empty(_kernel.Calls);
+        Assert.Contains("option", result.StderrText, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -78,7 +106,7 @@ public sealed class InsmodToolTests : IDisposable
     public void VerboseShowsLibkmodsInfo()
     {
         _kernel.FailLoad("hello", Errno.EEXIST);
-        var result = Insmod("-vvv", "hello.ko");
+        var result = Insmod(KmodProfile.Kmod34, "-vvv", "hello.ko");
         Assert.Equal(
             $"insmod: INFO: Failed to insert module '{_hello}': File exists\n" +
             "insmod: ERROR: could not insert module hello.ko: File exists\n",
@@ -89,8 +117,27 @@ public sealed class InsmodToolTests : IDisposable
     public void SyslogSendsMessagesAway()
     {
         _kernel.FailLoad("hello", Errno.EEXIST);
-        var result = Insmod("-s", "hello.ko");
+        var result = Insmod(KmodProfile.Kmod34, "-s", "hello.ko");
         Assert.Equal((1, ""), (result.ExitCode, result.StderrText));
+    }
+
+    [Fact]
+    public void Kmod30IgnoresDashS()
+    {
+        _kernel.FailLoad("hello", Errno.EEXIST);
+        var result = Insmod(KmodProfile.Kmod30, "-s", "hello.ko");
+        Assert.Equal((1, "insmod: ERROR: could not insert module hello.ko: File exists\n"), (result.ExitCode, result.StderrText));
+    }
+
+    // kmod 34 shows libkmod's reason for a file it cannot decompress; kmod 30 logs it through a context not yet set.
+    [Theory]
+    [InlineData("30", "")]
+    [InlineData("34", "insmod: ERROR: xz: File is corrupt\n")]
+    public void CorruptCompressedFile(string release, string libkmodLine)
+    {
+        File.WriteAllBytes(Path.Combine(_root.Path, "bad.ko.xz"), [0xFD, (byte)'7', (byte)'z', (byte)'X', (byte)'Z', 0, .. "garbage"u8]);
+        var result = Insmod(KmodProfile.FromName(release)!, "bad.ko.xz");
+        Assert.Equal((1, libkmodLine + "insmod: ERROR: could not insert module bad.ko.xz: Invalid parameters\n"), (result.ExitCode, result.StderrText));
     }
 
     [Fact]
@@ -111,21 +158,47 @@ public sealed class InsmodToolTests : IDisposable
         Assert.Equal(["finit_module", "init_module"], _kernel.Calls.Select(c => c.Operation));
     }
 
-    // Cases that never reach the kernel behave identically on this host.
-    [Theory]
-    [InlineData]
-    [InlineData("-")]
-    [InlineData("/nonexistent/hello.ko")]
-    [InlineData("nothere.ko", "a=1")]
-    [InlineData("-x")]
-    [InlineData("--nope")]
-    [InlineData("/tmp")]
-    [InlineData("/")]
-    [InlineData("-f", "/nonexistent.ko.xz", "x=a b")]
-    public void MatchesKmodWithoutAKernel(params string[] args)
+    private static readonly string[][] HostCases =
+    [
+        [], ["-"], ["/nonexistent/hello.ko"], ["nothere.ko", "a=1"], ["-x"], ["--nope"], ["/tmp"], ["/"],
+        ["-f", "/nonexistent.ko.xz", "x=a b"], ["-h"], ["--help"], ["-p"], ["-s"], ["-v"], ["-f"], ["-w"], ["--force"], ["--syslog"],
+        ["--verbose"], ["--force-vermagic"], ["--force-modversion"], ["-s", "/nonexistent.ko"], ["-v", "/nonexistent.ko"],
+        ["-p", "-s", "-f"], ["BAD.ko.xz"], ["-v", "BAD.ko.xz"], ["--", "-f"],
+    ];
+
+    // kmod 30 decodes what it can of a cut zstd file and hands that to the kernel; kmod 34 fails before.
+    private static readonly string[][] Kmod34HostCases = [["CUT.ko.zst"], ["-s", "CUT.ko.zst"]];
+
+    public static TheoryData<string, string[]> HostCasesForBothReleases()
     {
-        var expected = Kmod.Run("insmod", args, _root.Path);
-        var actual = InProcessTool.Run("insmod", args, currentDirectory: _root.Path);
+        var data = new TheoryData<string, string[]>();
+        foreach (string release in new[] { "30", "34" })
+        {
+            foreach (var args in HostCases)
+            {
+                data.Add(release, args);
+            }
+        }
+
+        foreach (var args in Kmod34HostCases)
+        {
+            data.Add("34", args);
+        }
+
+        return data;
+    }
+
+    // Cases that never reach the kernel (a file that cannot be read or decompressed among them) behave identically
+    // on this host.
+    [Theory]
+    [MemberData(nameof(HostCasesForBothReleases))]
+    public void MatchesKmodWithoutAKernel(string release, string[] args)
+    {
+        File.WriteAllBytes(Path.Combine(_root.Path, "BAD.ko.xz"), [0xFD, (byte)'7', (byte)'z', (byte)'X', (byte)'Z', 0, .. "garbage"u8]);
+        File.WriteAllBytes(Path.Combine(_root.Path, "CUT.ko.zst"), [0x28, 0xB5, 0x2F, 0xFD, 0x00, 0x58]);
+        var oracle = KmodOracle.Named(release);
+        var expected = oracle.Run("insmod", args, _root.Path);
+        var actual = InProcessTool.Run("insmod", args, currentDirectory: _root.Path, profile: oracle.Profile);
         Assert.True(actual.SameAs(expected), actual.DescribeDifference(expected));
     }
 }

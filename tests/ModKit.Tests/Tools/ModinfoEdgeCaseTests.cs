@@ -4,8 +4,8 @@ using Xunit.Abstractions;
 namespace ModKit.Tests.Tools;
 
 /// <summary>
-/// modinfo against kmod 30 on what is not a good module: missing, empty, truncated, garbage,
-/// directories, objects without .modinfo, broken compressed data, plus the command line itself.
+/// modinfo against kmod 30 and kmod 34.2 (each in its profile) on what is not a good module: missing, empty,
+/// truncated, garbage, directories, objects without .modinfo, broken compressed data, plus the command line itself.
 /// </summary>
 public sealed class ModinfoEdgeCaseTests : IDisposable
 {
@@ -22,58 +22,92 @@ public sealed class ModinfoEdgeCaseTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    public static TheoryData<string> CommandLines() =>
+    private static readonly string[] CommandLineList =
     [
         "", "-h", "--help", "--hel", "-x", "--nope", "-F", "--field", "--field=", "-F author",
         "--auth MOD", "--author=1 MOD", "-an MOD", "-0p MOD", "-Fvermagic MOD", "--field vermagic MOD",
         "MOD -n", "-- MOD", "-m MOD", "-k", "-b", "-k 1.2.3 ext4", "-b /nonexistent ext4", "-F description -a MOD",
         "-p -0 MOD", "-F filename MOD", "-F name MOD", "-n -n MOD MOD", "-0 MOD", "MOD ./nothere.ko MOD",
+        "-m",
+        // LONG: a -b or -k that makes the module directory longer than PATH_MAX (kmod 34 refuses it, kmod 30 cuts it);
+        // NEAR: one that fits, but not with /modules.softdep after it (libkmod reports the file it cannot parse).
+        "-k LONG ext4", "-b LONG -k 1 ext4", "-b LONG -k 1 -m ext4", "-b NEAR -k 1 ext4", "-b NEAR -k 1 MOD",
     ];
 
-    [Theory]
-    [MemberData(nameof(CommandLines))]
-    public void CommandLineMatchesKmod(string commandLine)
-    {
-        var args = commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries)
-            .Select(a => a == "MOD" ? _sample : a).ToList();
-        AssertSame(args);
-    }
 
-    public static TheoryData<string> BadFiles() =>
+    private static readonly string[] BadFileList =
     [
         "empty.ko", "short.ko", "six.ko", "garbage.ko", "text.ko", "elf-ident-only.ko", "elf-bad-class.ko",
         "elf-bad-data.ko", "elf-header-only.ko", "truncated-1k.ko", "truncated-half.ko", "truncated-tail.ko",
         "nomodinfo.ko", "dir.ko", "missing.ko", "garbage.ko.xz", "truncated.ko.xz", "garbage.ko.zst",
         "truncated.ko.zst", "notcompressed.ko.xz", "xz-but-named.ko", "zst-streamed.ko.zst", "nul-modinfo.ko",
         "shstrndx-zero.ko", "shoff-huge.ko", "shentsize-bad.ko", "sections-outside.ko", "symlink.ko", "plain.txt",
+        "long-key.ko",
     ];
+
+    public static TheoryData<string, string> CommandLines() => ForBothReleases(CommandLineList);
+
+    public static TheoryData<string, string> BadFiles() => ForBothReleases(BadFileList);
+
+    private static TheoryData<string, string> ForBothReleases(string[] cases)
+    {
+        var data = new TheoryData<string, string>();
+        foreach (string release in new[] { "30", "34" })
+        {
+            foreach (string c in cases)
+            {
+                data.Add(release, c);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(CommandLines))]
+    public void CommandLineMatchesKmod(string release, string commandLine)
+    {
+        var args = commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(a => a switch
+            {
+                "MOD" => _sample,
+                "LONG" => "/" + new string('d', 4100),
+                "NEAR" => "/" + new string('d', 4070),
+                _ => a,
+            }).ToList();
+        AssertSame(KmodOracle.Named(release), args);
+    }
 
     [Theory]
     [MemberData(nameof(BadFiles))]
-    public void BadFileMatchesKmod(string name)
+    public void BadFileMatchesKmod(string release, string name)
     {
+        var oracle = KmodOracle.Named(release);
         string path = Path.Combine(_dir, name);
         Make(name, path);
-        AssertSame([path]);
-        AssertSame(["./" + name], workingDirectory: _dir);
-        AssertSame(["-F", "license", path]);
+        AssertSame(oracle, [path]);
+        AssertSame(oracle, ["./" + name], workingDirectory: _dir);
+        AssertSame(oracle, ["-F", "license", path]);
     }
 
-    [Fact]
-    public void RelativePathsMatchKmod()
+    [Theory]
+    [InlineData("30")]
+    [InlineData("34")]
+    public void RelativePathsMatchKmod(string release)
     {
+        var oracle = KmodOracle.Named(release);
         string copy = Path.Combine(_dir, "sub", "my-mod.ko");
         Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
         File.Copy(_sample, copy);
-        AssertSame(["sub/my-mod.ko"], workingDirectory: _dir);
-        AssertSame(["./sub/../sub/my-mod.ko"], workingDirectory: _dir);
-        AssertSame(["-n", "sub//my-mod.ko"], workingDirectory: _dir);
+        AssertSame(oracle, ["sub/my-mod.ko"], workingDirectory: _dir);
+        AssertSame(oracle, ["./sub/../sub/my-mod.ko"], workingDirectory: _dir);
+        AssertSame(oracle, ["-n", "sub//my-mod.ko"], workingDirectory: _dir);
     }
 
-    private void AssertSame(List<string> args, string? workingDirectory = null)
+    private void AssertSame(KmodOracle oracle, List<string> args, string? workingDirectory = null)
     {
-        var expected = Kmod.Run("modinfo", args, workingDirectory);
-        var actual = InProcessTool.Run("modinfo", args, workingDirectory);
+        var expected = oracle.Run("modinfo", args, workingDirectory);
+        var actual = InProcessTool.Run("modinfo", args, workingDirectory, profile: oracle.Profile);
         if (expected.ExitCode > 128)
         {
             // Debian builds kmod 30 with assertions on, and some broken files trip them (the process
@@ -131,6 +165,10 @@ public sealed class ModinfoEdgeCaseTests : IDisposable
             case "zst-streamed.ko.zst": File.WriteAllBytes(path, Compress("zstd", module)); break;
             case "symlink.ko": File.CreateSymbolicLink(path, _sample); break;
             case "plain.txt": File.WriteAllBytes(path, module); break;
+            case "long-key.ko":
+                new TestModuleBuilder().Info("license", "GPL").Info("a_key_longer_than_fifteen", "value").Info("exactly15chars_", "v")
+                    .Info("name", "long_key").WriteTo(path);
+                break;
             default: throw new ArgumentException(name);
         }
     }

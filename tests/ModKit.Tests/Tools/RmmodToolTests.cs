@@ -3,7 +3,7 @@ using ModKit.Tests.Support;
 
 namespace ModKit.Tests.Tools;
 
-/// <summary>rmmod against a fake kernel (messages from kmod's tools/rmmod.c), and against kmod 30 where this host allows.</summary>
+/// <summary>rmmod against a fake kernel (messages from kmod's tools/rmmod.c), and against kmod 30 and 34.2 where this host allows.</summary>
 public sealed class RmmodToolTests : IDisposable
 {
     private readonly TempDirectory _root = new();
@@ -14,6 +14,9 @@ public sealed class RmmodToolTests : IDisposable
     public void Dispose() => _root.Dispose();
 
     private ProcessResult Rmmod(params string[] args) => InProcessTool.Run("rmmod", args, currentDirectory: _root.Path, kernel: _kernel);
+
+    private ProcessResult Rmmod(KmodProfile profile, params string[] args) =>
+        InProcessTool.Run("rmmod", args, currentDirectory: _root.Path, kernel: _kernel, profile: profile);
 
     [Fact]
     public void RemovesByNameWithoutWaiting()
@@ -54,6 +57,43 @@ public sealed class RmmodToolTests : IDisposable
             result.StderrText);
         Assert.Equal(1, result.ExitCode);
         Assert.Empty(_kernel.Calls);
+    }
+
+    [Fact]
+    public void Kmod34LogsEachHolderAsAMessage()
+    {
+        _kernel.AddLoadedModule("jbd2", holders: ["ext4", "ocfs2"]);
+        var result = Rmmod(KmodProfile.Kmod34, "jbd2");
+        string holders = string.Concat(_kernel.ReadHolders("jbd2").Value.Select(h => "rmmod: ERROR:  " + h));
+        Assert.Equal($"rmmod: ERROR: Module jbd2 is in use by:{holders}rmmod: ERROR: \n", result.StderrText);
+        Assert.Equal(1, result.ExitCode);
+    }
+
+    [Theory]
+    [InlineData("30", "rmmod: ERROR: Module x is in use by: y\n")]
+    [InlineData("34", "")]
+    public void SyslogTakesTheHolderLines(string release, string stderr)
+    {
+        _kernel.AddLoadedModule("x", holders: ["y"]);
+        var sent = new List<(int, string)>();
+        var result = InProcessTool.Run("rmmod", ["-s", "x"], currentDirectory: _root.Path, kernel: _kernel, profile: KmodProfile.FromName(release),
+            syslog: _ => (priority, message) => sent.Add((priority, message)));
+        Assert.Equal(stderr.Replace("rmmod: ERROR: Module x is in use by:", "", StringComparison.Ordinal), result.StderrText);
+        Assert.Equal(release == "30" ? 1 : 3, sent.Count);
+    }
+
+    [Theory]
+    [InlineData("30")]
+    [InlineData("34")]
+    public void EmptyNameIsAModuleName(string release)
+    {
+        // "" and "." name the module "" in kmod (only a path ending in '/' names none).
+        var result = Rmmod(KmodProfile.FromName(release)!, "", ".");
+        Assert.Equal(
+            "rmmod: ERROR: Module  is not currently loaded\n" +
+            "rmmod: ERROR: Module  is not currently loaded\n",
+            result.StderrText);
+        Assert.Equal(1, result.ExitCode);
     }
 
     [Fact]
@@ -108,21 +148,43 @@ public sealed class RmmodToolTests : IDisposable
         Assert.Equal((0, 1), (expected.ExitCode, actual.ExitCode));
     }
 
-    // Cases this host can answer (its kernel has no loaded modules): identical to kmod 30.
-    [Theory]
-    [InlineData]
-    [InlineData("foo")]
-    [InlineData("a-b", "c")]
-    [InlineData("/etc/passwd")]
-    [InlineData("-w", "x")]
-    [InlineData("-x")]
-    [InlineData("-h")]
-    [InlineData("--verbose")]
-    [InlineData("-s")]
-    public void MatchesKmodWithoutLoadedModules(params string[] args)
+    [Fact]
+    public void UnusableArgumentFailsAsInKmod34()
     {
-        var expected = Kmod.Run("rmmod", args, _root.Path);
-        var actual = InProcessTool.Run("rmmod", args, currentDirectory: _root.Path);
+        var expected = KmodOracle.Kmod34.Run("rmmod", ["/"]);
+        var actual = Rmmod(KmodProfile.Kmod34, "/");
+        Assert.True(actual.SameAs(expected), actual.DescribeDifference(expected));
+    }
+
+    private static readonly string[][] HostCases =
+    [
+        [], ["foo"], ["a-b", "c"], ["/etc/passwd"], ["-w"], ["-w", "x"], ["-x"], ["-h"], ["--help"], ["--verbose"], ["-s"], ["-v"],
+        ["-f"], ["--bogus"], ["--force"], ["-v", "nosuchmod"], ["nosuch", "other"], ["bad/name"], ["x.ko"], ["/nonexistent.ko"],
+        ["-s", "nosuchmod"], ["--", "-f"],
+    ];
+
+    public static TheoryData<string, string[]> HostCasesForBothReleases()
+    {
+        var data = new TheoryData<string, string[]>();
+        foreach (string release in new[] { "30", "34" })
+        {
+            foreach (var args in HostCases)
+            {
+                data.Add(release, args);
+            }
+        }
+
+        return data;
+    }
+
+    // Cases this host can answer (its kernel has no loaded modules and no /proc/modules): identical to each kmod.
+    [Theory]
+    [MemberData(nameof(HostCasesForBothReleases))]
+    public void MatchesKmodWithoutLoadedModules(string release, string[] args)
+    {
+        var oracle = KmodOracle.Named(release);
+        var expected = oracle.Run("rmmod", args, _root.Path);
+        var actual = InProcessTool.Run("rmmod", args, currentDirectory: _root.Path, profile: oracle.Profile);
         Assert.True(actual.SameAs(expected), actual.DescribeDifference(expected));
     }
 }
