@@ -42,6 +42,7 @@ public sealed class KmodProfile
         // insmod
         InsmodQuotesParameterValues = false,
         InsmodRoutesLibraryLog = false,
+        KernelDecompressesModules = false,
 
         // rmmod
         RmmodLogsEachHolder = false,
@@ -103,6 +104,7 @@ public sealed class KmodProfile
         // insmod
         InsmodQuotesParameterValues = true,
         InsmodRoutesLibraryLog = true,
+        KernelDecompressesModules = true,
 
         // rmmod
         RmmodLogsEachHolder = true,
@@ -233,6 +235,13 @@ public sealed class KmodProfile
     /// <c>-v</c>; kmod 34). kmod 30's insmod leaves libkmod's default logger, which prints nothing on insmod's paths.
     /// </summary>
     public required bool InsmodRoutesLibraryLog { get; init; }
+
+    /// <summary>
+    /// A compressed module whose algorithm the running kernel decompresses (<c>/sys/module/compression</c>,
+    /// Linux 6.4+) is handed to <c>finit_module</c> with <c>MODULE_INIT_COMPRESSED_FILE</c> (kmod ≥ 31); kmod 30
+    /// always decompresses it itself and calls <c>init_module</c>. insmod and modprobe alike.
+    /// </summary>
+    public required bool KernelDecompressesModules { get; init; }
 
     // rmmod
 

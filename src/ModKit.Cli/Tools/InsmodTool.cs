@@ -85,8 +85,8 @@ internal static class InsmodTool
         var result = profile.InsmodRoutesLibraryLog
             ? ModuleLoader.Load(context.Kernel, path, parameters, force,
                 info: message => log.Library(ToolLog.LogInfo, message),
-                error: message => log.Library(ToolLog.LogErr, message), zstd: profile.ZstdDecoding)
-            : ModuleLoader.Load(context.Kernel, path, parameters, force, zstd: profile.ZstdDecoding);
+                error: message => log.Library(ToolLog.LogErr, message), profile: profile)
+            : ModuleLoader.Load(context.Kernel, path, parameters, force, profile: profile);
         if (!result.Succeeded)
         {
             log.Error($"could not insert module {filename}: {Describe(result.Errno)}");

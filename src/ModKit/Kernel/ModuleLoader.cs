@@ -6,7 +6,8 @@ namespace ModKit.Kernel;
 
 /// <summary>
 /// Inserts a module file into a kernel the way libkmod does (<c>libkmod/libkmod-module.c:
-/// kmod_module_insert_module</c>, with kmod 31+'s kernel decompression), plus one ModKit improvement:
+/// kmod_module_insert_module</c>, with kmod 31+'s kernel decompression when the profile has it), plus one ModKit
+/// improvement:
 /// <list type="number">
 /// <item>an uncompressed file goes to <c>finit_module</c>, with the force flags as kernel flags;</item>
 /// <item>a compressed file whose algorithm the kernel decompresses (<see cref="IKernel.Compression"/>) goes to
@@ -31,9 +32,13 @@ public static class ModuleLoader
     /// <see cref="ModuleFormatException.LibkmodFunction"/>), or <see langword="null"/>.
     /// </param>
     /// <returns>Success, or the errno of opening or decompressing the file or of the kernel.</returns>
-    /// <param name="zstd">How a <c>.ko.zst</c> decompressed here is decoded (kmod 30's streaming by default).</param>
+    /// <param name="profile">
+    /// The kmod release to load as (<see cref="KmodProfile.BuildDefault"/> if <see langword="null"/>): whether the
+    /// kernel is given compressed files (<see cref="KmodProfile.KernelDecompressesModules"/>) and how a <c>.ko.zst</c>
+    /// decompressed here is decoded (<see cref="KmodProfile.ZstdDecoding"/>).
+    /// </param>
     public static KernelResult Load(IKernel kernel, string path, string parameters, ModuleForce force = ModuleForce.None, Action<string>? info = null,
-        Action<string>? error = null, ZstdDecoding zstd = ZstdDecoding.Streaming)
+        Action<string>? error = null, KmodProfile? profile = null)
     {
         ArgumentNullException.ThrowIfNull(kernel);
         ArgumentNullException.ThrowIfNull(path);
@@ -57,7 +62,7 @@ public static class ModuleLoader
 
         using (file)
         {
-            var result = Insert(kernel, file, path, parameters, force, info, error, zstd);
+            var result = Insert(kernel, file, path, parameters, force, info, error, profile ?? KmodProfile.BuildDefault);
             if (!result.Succeeded)
             {
                 info?.Invoke($"Failed to insert module '{path}': {Errno.Describe(result.Errno)}");
@@ -105,7 +110,7 @@ public static class ModuleLoader
         (force.HasFlag(ModuleForce.Vermagic) ? ModuleLoadFlags.IgnoreVermagic : 0);
 
     private static KernelResult Insert(IKernel kernel, SafeFileHandle file, string path, string parameters, ModuleForce force, Action<string>? info,
-        Action<string>? error, ZstdDecoding zstd)
+        Action<string>? error, KmodProfile profile)
     {
         ModuleCompression compression;
         try
@@ -130,7 +135,7 @@ public static class ModuleLoader
                 return direct;
             }
         }
-        else if (compression == kernel.Compression)
+        else if (compression == kernel.Compression && profile.KernelDecompressesModules)
         {
             var direct = kernel.LoadModule(file, parameters, flags | ModuleLoadFlags.CompressedFile);
             if (direct.Errno is not (Errno.ENOSYS or Errno.EINVAL or Errno.EOPNOTSUPP))
@@ -149,7 +154,7 @@ public static class ModuleLoader
         {
             image = compression == ModuleCompression.None
                 ? ReadAll(file)
-                : ModuleDecompressor.Decompress(file, compression, zstd: zstd);
+                : ModuleDecompressor.Decompress(file, compression, zstd: profile.ZstdDecoding);
         }
         catch (ModuleFormatException e)
         {

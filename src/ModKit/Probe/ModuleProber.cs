@@ -167,7 +167,8 @@ public sealed class ModuleProber(ModuleContext context)
 
         var force = ((flags & ProbeFlags.ForceModversion) != 0 ? ModuleForce.Modversion : 0)
             | ((flags & ProbeFlags.ForceVermagic) != 0 ? ModuleForce.Vermagic : 0);
-        var result = ModuleLoader.Load(context.Kernel, path, options, force, message => context.Log?.Invoke(ModuleContext.LogInfo, message));
+        var result = ModuleLoader.Load(context.Kernel, path, options, force, message => context.Log?.Invoke(ModuleContext.LogInfo, message),
+            profile: context.Profile);
         return result.Succeeded ? 0 : -result.Errno;
     }
 

@@ -57,6 +57,19 @@ public sealed class ModuleLoaderTests : IDisposable
         Assert.Equal(("finit_module", (int)(ModuleLoadFlags.CompressedFile | ModuleLoadFlags.IgnoreVermagic)), (call.Operation, call.Flags));
     }
 
+    // kmod 30 predates the kernel's decompression: it always decompresses and calls init_module.
+    [Theory]
+    [InlineData("30", "init_module", 0)]
+    [InlineData("34", "finit_module", (int)ModuleLoadFlags.CompressedFile)]
+    public void CompressedFileTheKernelDecompressesFollowsTheProfile(string profile, string operation, int flags)
+    {
+        _kernel.SetCompression(ModuleCompression.Xz);
+        string path = TestModules.Write(_root.Path, "hello.ko.xz", "hello");
+        Assert.True(ModuleLoader.Load(_kernel, path, string.Empty, profile: KmodProfile.FromName(profile)).Succeeded);
+        var call = Assert.Single(_kernel.Calls);
+        Assert.Equal((operation, flags), (call.Operation, call.Flags));
+    }
+
     [Fact]
     public void KernelRejectingACompressedFileIsRetriedInUserspace()
     {

@@ -154,8 +154,18 @@ public sealed class InsmodToolTests : IDisposable
         _kernel.SetCompression(ModuleCompression.Xz);
         _kernel.RejectsCompressedFiles = true;
         string xz = TestModules.Write(_root.Path, "hello.ko.xz", "hello");
-        Assert.Equal(0, Insmod(xz).ExitCode);
+        Assert.Equal(0, Insmod(KmodProfile.Kmod34, xz).ExitCode);
         Assert.Equal(["finit_module", "init_module"], _kernel.Calls.Select(c => c.Operation));
+    }
+
+    // kmod 30 never hands the kernel a compressed file.
+    [Fact]
+    public void Kmod30DecompressesEvenWhatTheKernelCould()
+    {
+        _kernel.SetCompression(ModuleCompression.Xz);
+        string xz = TestModules.Write(_root.Path, "hello.ko.xz", "hello");
+        Assert.Equal(0, Insmod(KmodProfile.Kmod30, xz).ExitCode);
+        Assert.Equal(["init_module"], _kernel.Calls.Select(c => c.Operation));
     }
 
     private static readonly string[][] HostCases =
