@@ -146,13 +146,14 @@ public static partial class DepmodEngine
     private static void ReadModules(List<DepmodModule> modules, DepmodSettings settings, Action<DepmodLogLevel, string> log)
     {
         var options = new ParallelOptions { MaxDegreeOfParallelism = settings.MaxParallelism > 0 ? settings.MaxParallelism : Environment.ProcessorCount };
-        var errors = new string?[modules.Count];
+        var profile = settings.Profile;
+        var errors = new List<string>?[modules.Count];
         Parallel.For(0, modules.Count, options, i =>
         {
             var module = modules[i];
             try
             {
-                using var file = ModuleFile.Open(module.Path);
+                using var file = ModuleFile.Open(module.Path, profile.ZstdDecoding);
                 var elf = file.Elf;
                 try
                 {
@@ -160,7 +161,7 @@ public static partial class DepmodEngine
                 }
                 catch (ModuleFormatException e)
                 {
-                    errors[i] = $"failed to load symbols from {module.Path}: {Errno.Describe(e.ErrorNumber)}";
+                    errors[i] = [$"failed to load symbols from {module.Path}: {Errno.Describe(e.ErrorNumber)}"];
                 }
 
                 if (elf.TryReadSection(".modinfo", out var modinfo))
@@ -186,14 +187,29 @@ public static partial class DepmodEngine
             }
             catch (ModuleFormatException e)
             {
-                errors[i] = $"failed to load symbols from {module.Path}: {Errno.Describe(e.ErrorNumber)}";
+                errors[i] = FailedToLoad(module.Path, e, profile);
             }
         });
 
-        foreach (string? error in errors)
+        foreach (var messages in errors)
         {
-            if (error is not null)
+            foreach (string error in messages ?? [])
                 log(DepmodLogLevel.Error, error);
         }
+    }
+
+    /// <summary>
+    /// The messages for a module file that cannot be loaded. A release that logs libkmod's decompression errors
+    /// (<see cref="KmodProfile.LogsDecompressionErrors"/>) shows the decompressor's message before depmod's, then the
+    /// messages of the two loads that follow (kmod asks for the <c>.modinfo</c> and for the dependency symbols of the same
+    /// open file, and each loads it again).
+    /// </summary>
+    private static List<string> FailedToLoad(string path, ModuleFormatException failure, KmodProfile profile)
+    {
+        string message = $"failed to load symbols from {path}: {Errno.Describe(failure.ErrorNumber)}";
+        if (!profile.LogsDecompressionErrors || failure.LibkmodFunction is null)
+            return [message];
+
+        return [failure.Message, message, .. ModuleFile.GetRetryMessages(path, failure, retries: 2, profile.ZstdDecoding)];
     }
 }

@@ -20,11 +20,15 @@ internal sealed class CompressedInput : IDisposable
     private int _end;
     private bool _endOfInput;
 
-    public CompressedInput(SafeFileHandle file)
+    public CompressedInput(SafeFileHandle file, long offset = 0)
     {
         _file = file;
         _buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
-        Length = RandomAccess.GetLength(file);
+        long fileLength = RandomAccess.GetLength(file);
+        _fileOffset = Math.Min(offset, fileLength);
+        StartOffset = _fileOffset;
+        FileLength = fileLength;
+        Length = fileLength - _fileOffset;
     }
 
     public CompressedInput(Stream stream)
@@ -33,6 +37,15 @@ internal sealed class CompressedInput : IDisposable
         _buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         Length = stream.CanSeek ? Math.Max(0, stream.Length - stream.Position) : null;
     }
+
+    /// <summary>Where in the file the input starts (0 for a stream).</summary>
+    public long StartOffset { get; }
+
+    /// <summary>The length of the whole file, when the input is a file.</summary>
+    public long? FileLength { get; }
+
+    /// <summary>How many bytes the decoder has consumed since <see cref="StartOffset"/>.</summary>
+    public long Consumed => _fileOffset - StartOffset - (_end - _start);
 
     /// <summary>The number of compressed bytes, when known; only a hint for sizing buffers.</summary>
     public long? Length { get; }

@@ -38,7 +38,7 @@ internal static unsafe class GzipDecoder
             {
                 if (input.Available.IsEmpty && !input.Fill())
                 {
-                    throw new ModuleFormatException("gzip: unexpected end of file", Errno.EINVAL) { LibkmodFunction = "kmod_file_load_zlib" };
+                    throw new ModuleFormatException("gzip: unexpected end of file", Errno.EINVAL) { LibkmodFunction = "kmod_file_load_zlib", Retry = LibkmodRetry.Silent };
                 }
 
                 ReadOnlySpan<byte> source = input.Available;
@@ -74,7 +74,7 @@ internal static unsafe class GzipDecoder
                 }
                 else if (ret != Zlib.Ok)
                 {
-                    throw new ModuleFormatException("gzip: " + Message(strm, ret), Errno.EINVAL) { LibkmodFunction = "kmod_file_load_zlib" };
+                    throw new ModuleFormatException("gzip: " + Message(strm, ret), Errno.EINVAL) { LibkmodFunction = "kmod_file_load_zlib", Retry = LibkmodRetry.Silent };
                 }
             }
         }

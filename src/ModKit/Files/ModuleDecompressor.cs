@@ -104,9 +104,10 @@ public static class ModuleDecompressor
     /// Decompresses into a buffer rented from the shared pool (no exact-size copy): for readers that
     /// open thousands of modules one after another and release each image when done.
     /// </summary>
-    internal static DecodedImage DecompressPooled(SafeFileHandle file, ModuleCompression compression, ZstdDecoding zstd = ZstdDecoding.Streaming)
+    internal static DecodedImage DecompressPooled(SafeFileHandle file, ModuleCompression compression, ZstdDecoding zstd = ZstdDecoding.Streaming,
+        long offset = 0)
     {
-        using var input = new CompressedInput(file);
+        using var input = new CompressedInput(file, offset);
         return Decode(input, compression, DefaultMaxDecompressedSize, zstd);
     }
 

@@ -6,7 +6,8 @@ namespace ModKit.Files;
 /// <summary>
 /// Decodes <c>.ko.xz</c> files like kmod 30 (<c>libkmod/libkmod-file.c: load_xz</c>): liblzma's stream
 /// decoder with no memory limit and concatenated streams allowed; any decoder error is
-/// <see cref="Errno.EINVAL"/>, except a decoder that cannot even be created for lack of memory (ENOMEM).
+/// <see cref="Errno.EINVAL"/>, except a decoder that cannot even be created for lack of memory (ENOMEM). A failure
+/// records where kmod's descriptor would stand (<see cref="ModuleFormatException.RetryOffset"/>).
 /// </summary>
 internal static unsafe class XzDecoder
 {
@@ -68,7 +69,12 @@ internal static unsafe class XzDecoder
 
                 if (ret != Lzma.Ret.Ok)
                 {
-                    throw new ModuleFormatException(Describe(ret), Errno.EINVAL) { LibkmodFunction = "xz_uncompress_belch" };
+                    throw new ModuleFormatException(Describe(ret), Errno.EINVAL)
+                    {
+                        LibkmodFunction = "xz_uncompress_belch",
+                        Retry = LibkmodRetry.ReadsOn,
+                        RetryOffset = LibkmodReadOffset(input),
+                    };
                 }
             }
         }
@@ -76,6 +82,15 @@ internal static unsafe class XzDecoder
         {
             Pool.Return((nint)strm);
         }
+    }
+
+    // kmod reads BUFSIZ bytes whenever liblzma has used up what it was given: to have handed over the bytes consumed
+    // so far (at least one read), it has read this far into the file.
+    private static long LibkmodReadOffset(CompressedInput input)
+    {
+        const int KmodReadSize = 8192;
+        long reads = Math.Max(1, (input.Consumed + KmodReadSize - 1) / KmodReadSize);
+        return Math.Min(input.FileLength ?? 0, input.StartOffset + (reads * KmodReadSize));
     }
 
     // The texts of kmod's xz_uncompress_belch (which kmod 30 never prints: its context is not yet set).

@@ -79,6 +79,58 @@ public sealed class ModuleFile : IDisposable
         }
     }
 
+    /// <summary>
+    /// What libkmod (kmod 34) logs when it loads a compressed module file again after its load failed with
+    /// <paramref name="failure"/>: kmod keeps the file open, and each later query that needs the contents (depmod asks
+    /// for the symbols, then the <c>.modinfo</c>, then the dependency symbols) loads it anew. zstd maps the whole file each
+    /// time, so its message repeats; xz reads on from where the failed load left the descriptor (at the end of a small
+    /// file: <c>xz: Unexpected end of input</c>); zlib's reader logs nothing then.
+    /// </summary>
+    /// <param name="path">The module file.</param>
+    /// <param name="failure">The first load's failure, from <see cref="Open"/>.</param>
+    /// <param name="retries">How many loads follow.</param>
+    /// <param name="zstd">How zstd data is decoded.</param>
+    /// <returns>The messages, in order; none when <paramref name="failure"/> is no libkmod message (<see cref="ModuleFormatException.LibkmodFunction"/>).</returns>
+    public static List<string> GetRetryMessages(string path, ModuleFormatException failure, int retries, ZstdDecoding zstd = ZstdDecoding.WholeFrames)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        var messages = new List<string>();
+        var last = failure;
+        for (int i = 0; i < retries && last.LibkmodFunction is not null; i++)
+        {
+            if (last.Retry == LibkmodRetry.Silent)
+            {
+                break;
+            }
+
+            if (last.Retry == LibkmodRetry.Repeats)
+            {
+                messages.Add(last.Message);
+                continue;
+            }
+
+            try
+            {
+                using SafeFileHandle handle = OpenHandle(path);
+                ModuleDecompressor.DecompressPooled(handle, ModuleCompressionDetector.Detect(handle), zstd, last.RetryOffset).Release();
+
+                // Decoded after all: libkmod keeps what it got and loads no more.
+                break;
+            }
+            catch (ModuleFormatException e) when (e.LibkmodFunction is not null)
+            {
+                messages.Add(e.Message);
+                last = e;
+            }
+            catch (IOException)
+            {
+                break;
+            }
+        }
+
+        return messages;
+    }
+
     /// <summary>Reads the <c>.modinfo</c> entries in file order.</summary>
     /// <returns>The entries.</returns>
     /// <exception cref="ModuleFormatException">
