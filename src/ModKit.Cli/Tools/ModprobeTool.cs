@@ -369,7 +369,7 @@ internal sealed class ModprobeTool
         try
         {
             string path = _modules.GetPath(module!) ?? throw new FileNotFoundException();
-            using var file = ModuleFile.Open(path);
+            using var file = ModuleFile.Open(path, _context.Profile.ZstdDecoding);
             if (!exports)
             {
                 symbols = ModuleSymbols.GetVersions(file.Elf);
@@ -384,6 +384,12 @@ internal sealed class ModprobeTool
         {
             // A missing section is ENOENT in kmod 30 and ENODATA in kmod 31+.
             int errno = e is ModuleFormatException { ErrorNumber: Errno.ENOENT } ? _context.Profile.MissingSectionErrno : Errno.FromException(e);
+            if (e is ModuleFormatException { LibkmodFunction: not null } failure && _context.Profile.LogsDecompressionErrors)
+            {
+                // libkmod's message, through modprobe's log (kmod 34; kmod 30 logs it before its context has a logger).
+                Error(failure.Message);
+            }
+
             Fatal($"could not get {what} of {argument}: {Errno.Describe(errno)}");
             return -errno;
         }

@@ -167,8 +167,10 @@ public sealed class ModuleProber(ModuleContext context)
 
         var force = ((flags & ProbeFlags.ForceModversion) != 0 ? ModuleForce.Modversion : 0)
             | ((flags & ProbeFlags.ForceVermagic) != 0 ? ModuleForce.Vermagic : 0);
+        // libkmod's decompression errors reach modprobe's log only in releases that log them.
+        Action<string>? error = context.Profile.LogsDecompressionErrors ? message => context.Log?.Invoke(ModuleContext.LogErr, message) : null;
         var result = ModuleLoader.Load(context.Kernel, path, options, force, message => context.Log?.Invoke(ModuleContext.LogInfo, message),
-            profile: context.Profile);
+            error, context.Profile);
         return result.Succeeded ? 0 : -result.Errno;
     }
 
