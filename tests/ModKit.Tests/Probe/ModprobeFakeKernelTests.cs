@@ -1,4 +1,5 @@
 using ModKit.Kernel;
+using ModKit.Tests.Files;
 using ModKit.Tests.Index;
 using ModKit.Tests.Support;
 
@@ -312,6 +313,33 @@ public sealed class ModprobeFakeKernelTests : IDisposable
     private static (int, string, string) Triple(ProcessResult result) => (result.ExitCode, result.StdoutText, result.StderrText);
 
     private List<string> Loaded() => _kernel.Calls.Where(c => c.Operation.EndsWith("init_module", StringComparison.Ordinal) && c.Errno == 0).Select(c => c.Name).ToList();
+
+    /// <summary>
+    /// A corrupt <c>.ko.xz</c> and a <c>.ko.zst</c> made by <c>zstd</c> from a pipe (no content size in its frame header),
+    /// loaded on a kernel that decompresses nothing: kmod 30 streams zstd (the module loads) and logs no decompression
+    /// error; kmod 34.2 needs the content size and routes libkmod's message to modprobe's log before its own error.
+    /// </summary>
+    [Theory]
+    [InlineData("30", "", true)]
+    [InlineData("34", "modprobe: ERROR: zstd: Failed to determine decompression size\nmodprobe: ERROR: could not insert 'streamed': Invalid argument\n", false)]
+    public void BrokenCompressedModules_LogLibkmodsErrorAsTheReleaseDoes(string profile, string streamedError, bool streamedLoads)
+    {
+        string kernelDirectory = Path.Combine(_moduleDirectory, "kernel");
+        byte[] image = TestModules.Build("streamed", "0.0.0-fake SMP mod_unload");
+        File.WriteAllBytes(Path.Combine(kernelDirectory, "streamed.ko.zst"), CompressionTool.CompressPipe(image, "zstd", "-q"));
+        byte[] xz = CompressionTool.CompressFile(TestModules.Build("corrupt", "0.0.0-fake SMP mod_unload"), "xz", "--check=crc32");
+        xz[xz.Length / 2] ^= 0x55;
+        File.WriteAllBytes(Path.Combine(kernelDirectory, "corrupt.ko.xz"), xz);
+        Write("modules.dep.bin", new TestIndexBuilder().Add("streamed", "kernel/streamed.ko.zst:").Add("corrupt", "kernel/corrupt.ko.xz:"));
+
+        var kmod = KmodProfile.FromName(profile);
+        var corrupt = Modprobe(["corrupt"], profile: kmod);
+        string xzError = kmod!.LogsDecompressionErrors ? "modprobe: ERROR: xz: File is corrupt\n" : "";
+        Assert.Equal((1, xzError + "modprobe: ERROR: could not insert 'corrupt': Invalid argument\n"), (corrupt.ExitCode, corrupt.StderrText));
+        var streamed = Modprobe(["streamed"], profile: kmod);
+        Assert.Equal((streamedLoads ? 0 : 1, streamedError), (streamed.ExitCode, streamed.StderrText));
+        Assert.Equal(streamedLoads ? ["streamed"] : [], Loaded());
+    }
 
     private void Write(string index, TestIndexBuilder builder) =>
         File.WriteAllBytes(Path.Combine(_moduleDirectory, index), builder.Build(preOrder: false));

@@ -138,6 +138,23 @@ public abstract partial class DepmodSyntheticTests
         });
     }
 
+    /// <summary>
+    /// Compressed modules kmod 30 and 34.2 read differently (<see cref="BrokenCompressedModules"/>): kmod 34.2 cannot size a
+    /// zstd frame from a pipe and fails cut files in the decompressor, and logs libkmod's decompression errors three times
+    /// for each (before <c>failed to load symbols from …</c>, then those of its two retries); kmod 30 logs none of them.
+    /// </summary>
+    [Fact]
+    public void BrokenCompressedModules_AreListed_WithLibkmodsErrors()
+    {
+        AssertSameAsKmod(dir =>
+        {
+            Directory.CreateDirectory($"{dir}/kernel/c");
+            new TestModuleBuilder().Needs("xz_good_fn", "zst_streamed_fn", "zst_cut_fn").WriteTo($"{dir}/kernel/user.ko");
+            var names = BrokenCompressedModules.Write($"{dir}/kernel/c");
+            File.WriteAllText($"{dir}/modules.order", string.Concat(names.Select(n => $"kernel/c/{n[..n.IndexOf('.')]}.ko\n")) + "kernel/user.ko\n");
+        });
+    }
+
     /// <summary>Odd <c>.modinfo</c> strings: no <c>=</c>, empty values, spaces, repeated and upper-case keys.</summary>
     [Fact]
     public void OddModinfoStrings()
