@@ -204,7 +204,10 @@ public sealed class KmodProfile
 
     /// <summary>
     /// libkmod reports why a compressed module could not be decompressed (<c>xz: File is corrupt</c>,
-    /// <c>zstd: ...</c>). kmod 30 logs these through a context it has not set yet, so they never appear.
+    /// <c>zstd: ...</c>). kmod 30 logs these through a context it has not set yet, so they never appear. In kmod 34
+    /// modinfo prints them as <c>libkmod: ERROR: function: message</c>, insmod, modprobe and depmod through their own log;
+    /// depmod three times for each module, as libkmod loads the file again for its <c>.modinfo</c> and its dependency
+    /// symbols (<see cref="Modules.ModuleFile.GetRetryMessages"/>).
     /// </summary>
     public required bool LogsDecompressionErrors { get; init; }
 
@@ -218,6 +221,7 @@ public sealed class KmodProfile
     /// <summary>
     /// How <c>.ko.zst</c> files are decoded: kmod 30 streams (frames without a recorded size work, a cut file gives what
     /// was decoded); kmod 34 decodes the whole file at once into the size the frame header records, and fails without one.
+    /// Every tool that reads a module follows it (modinfo, depmod, modprobe's <c>--show-modversions</c> and loads, insmod).
     /// </summary>
     public required ZstdDecoding ZstdDecoding { get; init; }
 

@@ -17,7 +17,9 @@ public sealed class DepmodSettings
 
     /// <summary>
     /// The kmod release whose rules the run follows where releases differ (how modules.order ranks a module listed
-    /// twice: <see cref="KmodProfile.DepmodModulesOrderFirstLineWins"/>); the build's default unless given.
+    /// twice: <see cref="KmodProfile.DepmodModulesOrderFirstLineWins"/>; how <c>.ko.zst</c> is decoded and whether libkmod's
+    /// decompression errors are logged: <see cref="KmodProfile.ZstdDecoding"/>, <see cref="KmodProfile.LogsDecompressionErrors"/>);
+    /// the build's default unless given.
     /// </summary>
     public KmodProfile Profile { get; init; } = KmodProfile.BuildDefault;
 
