@@ -45,7 +45,7 @@ public sealed class KmodProfile
         KernelDecompressesModules = false,
 
         // rmmod
-        RmmodLogsEachHolder = false,
+        RmmodLogsHoldersInOneMessage = false,
 
         // modinfo
         ModinfoClampsLongKeys = false,
@@ -107,7 +107,7 @@ public sealed class KmodProfile
         KernelDecompressesModules = true,
 
         // rmmod
-        RmmodLogsEachHolder = true,
+        RmmodLogsHoldersInOneMessage = true,
 
         // modinfo
         ModinfoClampsLongKeys = true,
@@ -250,11 +250,12 @@ public sealed class KmodProfile
     // rmmod
 
     /// <summary>
-    /// rmmod logs each holder of an in-use module as a log message of its own (kmod 34:
-    /// <c>rmmod: ERROR: Module a is in use by:rmmod: ERROR:  b</c>...); kmod 30 writes the names
-    /// straight to standard error after the first message.
+    /// rmmod reports an in-use module's holders in its one log message (Debian 13's kmod 34.2:
+    /// <c>Module %s is in use by:%s</c>, so with <c>-s</c> all of it goes to syslog); kmod 30 logs
+    /// <c>Module a is in use by:</c> and writes the names straight to standard error. (The v34.2 tag's
+    /// source logs each name as a message of its own; Debian's binary, run in the VM, does not.)
     /// </summary>
-    public required bool RmmodLogsEachHolder { get; init; }
+    public required bool RmmodLogsHoldersInOneMessage { get; init; }
 
     // modinfo
 

@@ -120,7 +120,7 @@ build_initramfs() { # <scenario> <output>
         ln -s usr/lib "$root/lib"
     fi
     cp /bin/busybox "$root/bin/busybox"
-    for tool in sh mount poweroff cat echo ls grep sed diff mkdir rm cp sleep dmesg test tr wc head tail uname xz zstd; do
+    for tool in sh mount poweroff cat echo ls grep sed diff mkdir rm cp sleep dmesg test tr wc head tail uname xz zstd timeout; do
         ln -s busybox "$root/bin/$tool"
     done
     install -m 0755 "$modkit" "$root/usr/bin/modkit"

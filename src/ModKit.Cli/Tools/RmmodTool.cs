@@ -74,7 +74,7 @@ internal static class RmmodTool
                 break;
             }
 
-            if (!force && !CheckNotInUse(kernel, log, name, builtin: !isPath && modules.IsBuiltin(name), profile.RmmodLogsEachHolder))
+            if (!force && !CheckNotInUse(kernel, log, name, builtin: !isPath && modules.IsBuiltin(name), profile.RmmodLogsHoldersInOneMessage))
             {
                 failures++;
                 continue;
@@ -95,7 +95,7 @@ internal static class RmmodTool
     }
 
     // check_module_inuse: builtin, not loaded, holders, reference count, in that order.
-    private static bool CheckNotInUse(IKernel kernel, ToolLog log, string name, bool builtin, bool logEachHolder)
+    private static bool CheckNotInUse(IKernel kernel, ToolLog log, string name, bool builtin, bool holdersInOneMessage)
     {
         if (builtin)
         {
@@ -116,21 +116,17 @@ internal static class RmmodTool
         }
         else if (holders.Value.Count > 0)
         {
-            log.ErrorWithoutNewline($"Module {name} is in use by:");
-            if (logEachHolder)
+            string names = string.Concat(holders.Value.Select(h => " " + h));
+            if (holdersInOneMessage)
             {
-                // kmod 34: each name, and the final newline, is a log message of its own.
-                foreach (string holder in holders.Value)
-                {
-                    log.ErrorWithoutNewline(" " + holder);
-                }
-
-                log.ErrorWithoutNewline("\n");
+                // Debian's kmod 34.2: one message, names and all.
+                log.ErrorWithoutNewline($"Module {name} is in use by:{names}\n");
             }
             else
             {
                 // kmod 30 prints the names straight to stderr.
-                log.Raw(string.Concat(holders.Value.Select(h => " " + h)) + "\n");
+                log.ErrorWithoutNewline($"Module {name} is in use by:");
+                log.Raw(names + "\n");
             }
 
             return false;

@@ -222,33 +222,7 @@ internal static unsafe class NativeFile
     /// <param name="path">The file.</param>
     /// <param name="fd">The open descriptor, or -1.</param>
     /// <returns>0, or <c>open</c>'s error number.</returns>
-    public static int Create(string path, out int fd)
-    {
-        fd = -1;
-        Span<byte> buffer = stackalloc byte[StackPathLength];
-        if (!ToCString(path, buffer, out var bytes))
-        {
-            return Errno.ENOENT;
-        }
-
-        fixed (byte* p = bytes)
-        {
-            while (true)
-            {
-                fd = Libc.Creat(p, 0x1B6);
-                if (fd >= 0)
-                {
-                    return 0;
-                }
-
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno != Errno.EINTR)
-                {
-                    return errno;
-                }
-            }
-        }
-    }
+    public static int Create(string path, out int fd) => Open(path, CreateMode, out fd);
 
     /// <summary>Writes all of <paramref name="bytes"/> (<c>write(2)</c>, partial writes continued).</summary>
     /// <param name="fd">An open descriptor.</param>
@@ -393,7 +367,10 @@ internal static unsafe class NativeFile
         return 0;
     }
 
-    // open(path, O_RDONLY | O_CLOEXEC | extra), retried on EINTR.
+    // Open's extraFlags for Create: creat(2) instead of open(2).
+    private const int CreateMode = -1;
+
+    // open(path, O_RDONLY | O_CLOEXEC | extra), or creat(path, 0666) for CreateMode; retried on EINTR.
     private static int Open(string path, int extraFlags, out int fd)
     {
         fd = -1;
@@ -407,7 +384,7 @@ internal static unsafe class NativeFile
         {
             while (true)
             {
-                fd = Libc.Open(p, Libc.OpenReadOnly | extraFlags);
+                fd = extraFlags == CreateMode ? Libc.Creat(p, 0x1B6) : Libc.Open(p, Libc.OpenReadOnly | extraFlags);
                 if (fd >= 0)
                 {
                     return 0;

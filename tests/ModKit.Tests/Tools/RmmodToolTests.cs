@@ -60,12 +60,12 @@ public sealed class RmmodToolTests : IDisposable
     }
 
     [Fact]
-    public void Kmod34LogsEachHolderAsAMessage()
+    public void Kmod34LogsTheHoldersInOneMessage()
     {
         _kernel.AddLoadedModule("jbd2", holders: ["ext4", "ocfs2"]);
         var result = Rmmod(KmodProfile.Kmod34, "jbd2");
-        string holders = string.Concat(_kernel.ReadHolders("jbd2").Value.Select(h => "rmmod: ERROR:  " + h));
-        Assert.Equal($"rmmod: ERROR: Module jbd2 is in use by:{holders}rmmod: ERROR: \n", result.StderrText);
+        string holders = string.Join(' ', _kernel.ReadHolders("jbd2").Value);
+        Assert.Equal($"rmmod: ERROR: Module jbd2 is in use by: {holders}\n", result.StderrText);
         Assert.Equal(1, result.ExitCode);
     }
 
@@ -79,7 +79,7 @@ public sealed class RmmodToolTests : IDisposable
         var result = InProcessTool.Run("rmmod", ["-s", "x"], currentDirectory: _root.Path, kernel: _kernel, profile: KmodProfile.FromName(release),
             syslog: _ => (priority, message) => sent.Add((priority, message)));
         Assert.Equal(stderr.Replace("rmmod: ERROR: Module x is in use by:", "", StringComparison.Ordinal), result.StderrText);
-        Assert.Equal(release == "30" ? 1 : 3, sent.Count);
+        Assert.Single(sent);
     }
 
     [Theory]
