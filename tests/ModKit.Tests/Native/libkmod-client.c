@@ -1,0 +1,250 @@
+/* Exercises libkmod's API as its consumers do and prints what it sees, so that the output with ModKit's
+ * libkmod.so.2 can be compared byte for byte with the output with kmod's own library. Never prints a
+ * pointer: object identity is printed as "same"/"different".
+ *
+ * usage: libkmod-client DIRNAME CONFIG-DIR SCRATCH-DIRNAME < NAMES
+ *   DIRNAME          a module directory (kmod_new's dirname)
+ *   CONFIG-DIR       a modprobe.d folder (kmod_new's config_paths)
+ *   SCRATCH-DIRNAME  a copy of DIRNAME's index files that may be touched (kmod_validate_resources)
+ *   NAMES            module names and aliases, one a line
+ * Uses only the functions ModKit.Native exports so far (libkmod.symbols). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include <libkmod.h>
+
+static const char *str(const char *s) { return s ? s : "(null)"; }
+
+static void log_to_stdout(void *data, int priority, const char *file, int line, const char *fn,
+                          const char *format, va_list args)
+{
+    char text[4096];
+    (void)file; (void)line; (void)fn;
+    vsnprintf(text, sizeof(text), format, args);
+    printf("log[%s] %d: %s", (const char *)data, priority, text);
+}
+
+static void print_names(const char *what, struct kmod_list *list)
+{
+    struct kmod_list *l;
+    printf("  %s:", what);
+    kmod_list_foreach(l, list) {
+        struct kmod_module *m = kmod_module_get_module(l);
+        printf(" %s", kmod_module_get_name(m));
+        kmod_module_unref(m);
+    }
+    printf("\n");
+}
+
+static void print_module(struct kmod_module *mod)
+{
+    struct kmod_list *deps, *pre = NULL, *post = NULL, *l;
+    int err;
+
+    printf("  name=%s path=%s\n", kmod_module_get_name(mod), str(kmod_module_get_path(mod)));
+    printf("  options=%s\n", str(kmod_module_get_options(mod)));
+    printf("  install=%s\n", str(kmod_module_get_install_commands(mod)));
+    printf("  remove=%s\n", str(kmod_module_get_remove_commands(mod)));
+    deps = kmod_module_get_dependencies(mod);
+    print_names("deps", deps);
+    /* the reverse walk: kmod_list_last and kmod_list_prev */
+    printf("  deps reversed:");
+    kmod_list_foreach_reverse(l, deps) {
+        struct kmod_module *m = kmod_module_get_module(l);
+        printf(" %s", kmod_module_get_name(m));
+        kmod_module_unref(m);
+    }
+    printf("\n");
+    kmod_module_unref_list(deps);
+    err = kmod_module_get_softdeps(mod, &pre, &post);
+    printf("  softdeps=%d\n", err);
+    print_names("pre", pre);
+    print_names("post", post);
+    kmod_module_unref_list(pre);
+    kmod_module_unref_list(post);
+}
+
+static void lookups(struct kmod_ctx *ctx, char **names, int count, int details)
+{
+    for (int i = 0; i < count; i++) {
+        struct kmod_list *list = NULL, *l;
+        struct kmod_module *byname = NULL;
+        int err = kmod_module_new_from_lookup(ctx, names[i], &list);
+        printf("lookup %s: %d\n", names[i], err);
+        kmod_list_foreach(l, list) {
+            struct kmod_module *mod = kmod_module_get_module(l);
+            if (details)
+                print_module(mod);
+            else
+                printf("  name=%s path=%s\n", kmod_module_get_name(mod), str(kmod_module_get_path(mod)));
+            kmod_module_unref(mod);
+        }
+        err = kmod_module_new_from_name_lookup(ctx, names[i], &byname);
+        printf("  name_lookup=%d %s\n", err, byname ? kmod_module_get_name(byname) : "(none)");
+        kmod_module_unref(byname);
+        kmod_module_unref_list(list);
+    }
+}
+
+static void touch(const char *path, long seconds)
+{
+    struct timeval times[2] = { { seconds, 0 }, { seconds, 0 } };
+    if (utimes(path, times) != 0)
+        printf("cannot touch %s: %s\n", path, strerror(errno));
+}
+
+int main(int argc, char **argv)
+{
+    const char *config[2] = { NULL, NULL };
+    struct kmod_ctx *ctx;
+    struct kmod_module *a = NULL, *b = NULL, *c = NULL;
+    struct kmod_list *list = NULL, *list2 = NULL;
+    char **names = NULL, line[4096];
+    int count = 0, err;
+    char path[4096];
+
+    if (argc != 4) {
+        fprintf(stderr, "usage: %s DIRNAME CONFIG-DIR SCRATCH-DIRNAME < NAMES\n", argv[0]);
+        return 2;
+    }
+    setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+    while (fgets(line, sizeof(line), stdin)) {
+        line[strcspn(line, "\n")] = '\0';
+        names = realloc(names, (count + 1) * sizeof(*names));
+        names[count++] = strdup(line);
+    }
+
+    config[0] = argv[2];
+    ctx = kmod_new(argv[1], config);
+    if (ctx == NULL) {
+        printf("kmod_new failed\n");
+        return 1;
+    }
+    printf("dirname=%s\n", kmod_get_dirname(ctx));
+    printf("log priority=%d userdata=%s\n", kmod_get_log_priority(ctx), kmod_get_userdata(ctx) ? "set" : "NULL");
+    kmod_set_userdata(ctx, argv[0]);
+    printf("userdata=%s\n", kmod_get_userdata(ctx) == argv[0] ? "same" : "different");
+
+    /* kmod's default log function writes to stderr (compared too) */
+    list = kmod_list_next(NULL, NULL);
+    err = kmod_module_new_from_lookup(ctx, "ext4", &list);
+    err = kmod_module_new_from_lookup(ctx, "ext4", &list);
+    printf("lookup into a non-empty list: %d\n", err);
+    kmod_module_unref_list(list);
+    list = NULL;
+    fflush(stdout);
+
+    kmod_set_log_fn(ctx, log_to_stdout, "client");
+    kmod_set_log_priority(ctx, 3);
+    err = kmod_module_new_from_lookup(ctx, "ext4", NULL);
+    printf("lookup into NULL: %d\n", err);
+    printf("lookup of NULL: %d\n", kmod_module_new_from_lookup(ctx, NULL, &list));
+    printf("lookup of bad[alias: %d\n", kmod_module_new_from_lookup(ctx, "bad[alias", &list));
+    printf("validate before load: %d\n", kmod_validate_resources(ctx));
+
+    /* sharing and reference counts */
+    kmod_module_new_from_name(ctx, "ext4", &a);
+    kmod_module_new_from_name(ctx, "ext-4", &b);
+    printf("ext4 by name twice: %s, name=%s\n", a == b ? "same" : "different", kmod_module_get_name(b));
+    kmod_module_new_from_lookup(ctx, "ext4", &list);
+    c = kmod_module_get_module(list);
+    printf("ext4 by lookup: %s\n", c == a ? "same" : "different");
+    printf("ref returns: %s\n", kmod_module_ref(a) == a ? "same" : "different");
+    printf("unref: %s %s %s\n", kmod_module_unref(a) ? "alive" : "freed", kmod_module_unref(b) ? "alive" : "freed",
+           kmod_module_unref(c) ? "alive" : "freed");
+    printf("unref last: %s\n", kmod_module_unref(a) ? "alive" : "freed");
+    printf("ctx ref: %s\n", kmod_ref(ctx) == ctx ? "same" : "different");
+    printf("ctx unref with a module alive: %s\n", kmod_unref(ctx) ? "alive" : "freed");
+    kmod_module_unref_list(list);
+    list = NULL;
+    printf("unref NULL: %s, unref_list NULL: %d, get_module NULL: %s\n", kmod_module_unref(NULL) ? "?" : "NULL",
+           kmod_module_unref_list(NULL), kmod_module_get_module(NULL) ? "?" : "NULL");
+    printf("get_name NULL: %s, get_path NULL: %s, deps NULL: %s\n", str(kmod_module_get_name(NULL)),
+           str(kmod_module_get_path(NULL)), kmod_module_get_dependencies(NULL) ? "?" : "NULL");
+    printf("new_from_name NULL: %d %d\n", kmod_module_new_from_name(ctx, NULL, &a), kmod_module_new_from_name(NULL, "x", &a));
+    printf("softdeps NULL: %d\n", kmod_module_get_softdeps(NULL, &list, &list2));
+
+    /* list walks on an empty list and a single-entry list */
+    printf("list_last NULL: %s, list_prev NULL: %s\n", kmod_list_last(NULL) ? "?" : "NULL", kmod_list_prev(NULL, NULL) ? "?" : "NULL");
+    kmod_module_new_from_lookup(ctx, "ext4", &list);
+    printf("single: next=%s prev=%s last=%s\n", kmod_list_next(list, list) ? "node" : "NULL",
+           kmod_list_prev(list, list) ? "node" : "NULL", kmod_list_last(list) == list ? "self" : "other");
+    kmod_module_unref_list(list);
+    list = NULL;
+
+    /* paths: a module of the tree, the same again, another file of the same name, missing files */
+    snprintf(path, sizeof(path), "%s/kernel/fs/ext4/ext4.ko", argv[1]);
+    err = kmod_module_new_from_path(ctx, path, &a);
+    printf("from_path ext4: %d path=%s\n", err, err == 0 ? str(kmod_module_get_path(a)) : "-");
+    err = kmod_module_new_from_path(ctx, path, &b);
+    printf("from_path ext4 again: %d %s\n", err, err == 0 && a == b ? "same" : "different");
+    if (err == 0)
+        kmod_module_unref(b);
+    snprintf(path, sizeof(path), "%s/modules.dep", argv[3]);
+    {
+        char other[4096];
+        snprintf(other, sizeof(other), "%s/ext4.ko", argv[3]);
+        FILE *f = fopen(other, "w");
+        if (f) fclose(f);
+        err = kmod_module_new_from_path(ctx, other, &b);
+        printf("from_path another ext4.ko: %d\n", err);
+    }
+    kmod_module_unref(a);
+    err = kmod_module_new_from_path(ctx, "/nonexistent/foo.ko", &a);
+    printf("from_path missing: %d\n", err);
+    err = kmod_module_new_from_path(ctx, "/", &a);
+    printf("from_path /: %d\n", err);
+    err = kmod_module_new_from_name(ctx, "ext4", &a);
+    printf("ext4 after free: path=%s\n", str(kmod_module_get_path(a)));
+    kmod_module_unref(a);
+
+    /* every name and alias, without the indexes loaded (read from the files), then loaded (mapped) */
+    lookups(ctx, names, count, 1);
+    err = kmod_load_resources(ctx);
+    printf("load_resources: %d\n", err);
+    printf("validate after load: %d\n", kmod_validate_resources(ctx));
+    lookups(ctx, names, count, 0);
+    kmod_unload_resources(ctx);
+    printf("validate after unload: %d\n", kmod_validate_resources(ctx));
+    printf("ctx unref: %s\n", kmod_unref(ctx) ? "alive" : "freed");
+
+    /* resources of a scratch copy: changed indexes, changed configuration, missing indexes */
+    config[0] = argv[2];
+    ctx = kmod_new(argv[3], config);
+    kmod_set_log_fn(ctx, log_to_stdout, "scratch");
+    printf("scratch load: %d validate: %d\n", kmod_load_resources(ctx), kmod_validate_resources(ctx));
+    snprintf(path, sizeof(path), "%s/modules.alias.bin", argv[3]);
+    touch(path, 1000000000);
+    printf("after an index changed: %d\n", kmod_validate_resources(ctx));
+    kmod_unload_resources(ctx);
+    printf("reloaded: %d validate: %d\n", kmod_load_resources(ctx), kmod_validate_resources(ctx));
+    touch(argv[2], 1000000000);
+    printf("after the configuration changed: %d\n", kmod_validate_resources(ctx));
+    kmod_unref(ctx);
+    snprintf(path, sizeof(path), "%s/modules.symbols.bin", argv[3]);
+    unlink(path);
+    ctx = kmod_new(argv[3], config);
+    printf("load with an index missing: %d validate: %d\n", kmod_load_resources(ctx), kmod_validate_resources(ctx));
+    kmod_unref(ctx);
+
+    /* default dirname and configuration */
+    ctx = kmod_new(NULL, NULL);
+    printf("default ctx: %s\n", ctx ? "created" : "NULL");
+    kmod_unref(ctx);
+    ctx = kmod_new("relative/dir", NULL);
+    {
+        char cwd[4096];
+        const char *d = kmod_get_dirname(ctx);
+        if (getcwd(cwd, sizeof(cwd)) && strncmp(d, cwd, strlen(cwd)) == 0)
+            printf("relative dirname: CWD%s\n", d + strlen(cwd));
+        else
+            printf("relative dirname: %s\n", d);
+    }
+    kmod_unref(ctx);
+    return 0;
+}
