@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
+#include <dirent.h>
 #include <libkmod.h>
 
 static const char *str(const char *s) { return s ? s : "(null)"; }
@@ -89,6 +90,23 @@ static void lookups(struct kmod_ctx *ctx, char **names, int count, int details)
         kmod_module_unref(byname);
         kmod_module_unref_list(list);
     }
+}
+
+/* what the running kernel says: /proc/modules and /sys/module */
+static void kernel_state(struct kmod_ctx *ctx, const char *name)
+{
+    struct kmod_module *mod = NULL;
+    struct kmod_list *holders;
+    int state;
+
+    kmod_module_new_from_name(ctx, name, &mod);
+    state = kmod_module_get_initstate(mod);
+    printf("state %s: %d %s refcnt=%d size=%ld\n", name, state, str(kmod_module_initstate_str(state)),
+           kmod_module_get_refcnt(mod), kmod_module_get_size(mod));
+    holders = kmod_module_get_holders(mod);
+    print_names("holders", holders);
+    kmod_module_unref_list(holders);
+    kmod_module_unref(mod);
 }
 
 static void touch(const char *path, long seconds)
@@ -230,6 +248,34 @@ int main(int argc, char **argv)
     unlink(path);
     ctx = kmod_new(argv[3], config);
     printf("load with an index missing: %d validate: %d\n", kmod_load_resources(ctx), kmod_validate_resources(ctx));
+    kmod_unref(ctx);
+
+    /* the running kernel's modules (the same /proc and /sys for both libraries) */
+    config[0] = argv[2];
+    ctx = kmod_new(argv[1], config);
+    kmod_set_log_fn(ctx, log_to_stdout, "kernel");
+    list = NULL;
+    err = kmod_module_new_from_loaded(ctx, &list);
+    printf("new_from_loaded: %d\n", err);
+    print_names("loaded", list);
+    kmod_module_unref_list(list);
+    list = NULL;
+    printf("new_from_loaded NULL: %d %d\n", kmod_module_new_from_loaded(NULL, &list), kmod_module_new_from_loaded(ctx, NULL));
+    for (int state = -1; state <= 4; state++)
+        printf("initstate_str %d: %s\n", state, str(kmod_module_initstate_str(state)));
+    printf("NULL module: %d %d %ld %s\n", kmod_module_get_initstate(NULL), kmod_module_get_refcnt(NULL),
+           kmod_module_get_size(NULL), kmod_module_get_holders(NULL) ? "?" : "NULL");
+    {
+        DIR *d = opendir("/sys/module");
+        struct dirent *dent;
+        while (d && (dent = readdir(d)) != NULL)
+            if (dent->d_name[0] != '.')
+                kernel_state(ctx, dent->d_name);
+        if (d)
+            closedir(d);
+    }
+    kernel_state(ctx, "ext4");
+    kernel_state(ctx, "unix");
     kmod_unref(ctx);
 
     /* default dirname and configuration */
