@@ -19,6 +19,9 @@ internal sealed unsafe class KmodContext
 
     private byte* _dirname;
 
+    // The configuration's entries as C strings, by kind (kmod_config_get_*), made on first use.
+    private readonly ConfigEntry[]?[] _configEntries = new ConfigEntry[]?[6];
+
     private KmodContext(string dirname, ModuleContext modules, List<(string Path, DateTime Stamp)> configStamps)
     {
         Dirname = dirname;
@@ -103,9 +106,42 @@ internal sealed unsafe class KmodContext
     /// <summary><c>kmod_unref</c> reached zero: closes the indexes and frees what the program could point at.</summary>
     public void Release()
     {
+        foreach (var entries in _configEntries)
+        {
+            foreach (var entry in entries ?? [])
+            {
+                NativeMemory.Free(entry.Key);
+                NativeMemory.Free(entry.Value);
+            }
+        }
+
         Modules.Dispose();
         NativeString.Free(ref _dirname);
         GCHandle.FromIntPtr(Handle).Free();
+    }
+
+    /// <summary>
+    /// One kind of configuration entry (kmod's config_type: 0 blacklist, 1 install, 2 remove, 3 alias,
+    /// 4 options, 5 softdep) as key and value, in the order kmod keeps them.
+    /// </summary>
+    public ConfigEntry[] ConfigEntries(int kind)
+    {
+        if (_configEntries[kind] is { } made)
+        {
+            return made;
+        }
+
+        var config = Modules.Config;
+        IEnumerable<(string Key, string? Value)> entries = kind switch
+        {
+            0 => config.Blacklist.Select(name => (name, (string?)null)),
+            1 => config.InstallCommands.Select(command => (command.ModuleName, (string?)command.Command)),
+            2 => config.RemoveCommands.Select(command => (command.ModuleName, (string?)command.Command)),
+            3 => config.Aliases.Select(alias => (alias.Pattern, (string?)alias.ModuleName)),
+            4 => config.Options.Select(options => (options.ModuleName, (string?)options.Options)),
+            _ => config.SoftDependencies.Select(softdep => (softdep.ModuleName, (string?)ModprobeConfigFormatter.SoftDependencyValue(softdep))),
+        };
+        return _configEntries[kind] = [.. entries.Select(entry => new ConfigEntry((nint)NativeString.Copy(entry.Key), (nint)NativeString.Copy(entry.Value)))];
     }
 
     /// <summary>The <c>kmod_module</c> for ModKit's module, with one more reference (a new one starts at 1 and holds the context).</summary>

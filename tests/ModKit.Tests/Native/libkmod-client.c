@@ -109,6 +109,18 @@ static void kernel_state(struct kmod_ctx *ctx, const char *name)
     kmod_module_unref(mod);
 }
 
+static void config_dump(const char *kind, struct kmod_config_iter *iter)
+{
+    printf("config %s: before next key=%s\n", kind, str(kmod_config_iter_get_key(iter)));
+    while (kmod_config_iter_next(iter))
+        printf("  %s %s\n", kmod_config_iter_get_key(iter), str(kmod_config_iter_get_value(iter)));
+    printf("  after the end: %s", str(kmod_config_iter_get_key(iter)));
+    printf(" %s", str(kmod_config_iter_get_value(iter)));
+    printf(" next=%d", kmod_config_iter_next(iter));
+    printf(" then %s\n", str(kmod_config_iter_get_key(iter)));
+    kmod_config_iter_free_iter(iter);
+}
+
 static void touch(const char *path, long seconds)
 {
     struct timeval times[2] = { { seconds, 0 }, { seconds, 0 } };
@@ -165,6 +177,16 @@ int main(int argc, char **argv)
     printf("lookup of bad[alias: %d\n", kmod_module_new_from_lookup(ctx, "bad[alias", &list));
     printf("validate before load: %d\n", kmod_validate_resources(ctx));
 
+    /* the configuration, as modprobe -c walks it */
+    config_dump("blacklist", kmod_config_get_blacklists(ctx));
+    config_dump("install", kmod_config_get_install_commands(ctx));
+    config_dump("remove", kmod_config_get_remove_commands(ctx));
+    config_dump("alias", kmod_config_get_aliases(ctx));
+    config_dump("options", kmod_config_get_options(ctx));
+    config_dump("softdep", kmod_config_get_softdeps(ctx));
+    printf("config NULL: %s %s %d\n", kmod_config_get_aliases(NULL) ? "?" : "NULL", str(kmod_config_iter_get_key(NULL)),
+           kmod_config_iter_next(NULL));
+
     /* sharing and reference counts */
     kmod_module_new_from_name(ctx, "ext4", &a);
     kmod_module_new_from_name(ctx, "ext-4", &b);
@@ -173,8 +195,9 @@ int main(int argc, char **argv)
     c = kmod_module_get_module(list);
     printf("ext4 by lookup: %s\n", c == a ? "same" : "different");
     printf("ref returns: %s\n", kmod_module_ref(a) == a ? "same" : "different");
-    printf("unref: %s %s %s\n", kmod_module_unref(a) ? "alive" : "freed", kmod_module_unref(b) ? "alive" : "freed",
-           kmod_module_unref(c) ? "alive" : "freed");
+    printf("unref: %s", kmod_module_unref(c) ? "alive" : "freed");
+    printf(" %s", kmod_module_unref(b) ? "alive" : "freed");
+    printf(" %s\n", kmod_module_unref(a) ? "alive" : "freed");
     printf("unref last: %s\n", kmod_module_unref(a) ? "alive" : "freed");
     printf("ctx ref: %s\n", kmod_ref(ctx) == ctx ? "same" : "different");
     printf("ctx unref with a module alive: %s\n", kmod_unref(ctx) ? "alive" : "freed");
@@ -235,19 +258,22 @@ int main(int argc, char **argv)
     config[0] = argv[2];
     ctx = kmod_new(argv[3], config);
     kmod_set_log_fn(ctx, log_to_stdout, "scratch");
-    printf("scratch load: %d validate: %d\n", kmod_load_resources(ctx), kmod_validate_resources(ctx));
+    err = kmod_load_resources(ctx);
+    printf("scratch load: %d validate: %d\n", err, kmod_validate_resources(ctx));
     snprintf(path, sizeof(path), "%s/modules.alias.bin", argv[3]);
     touch(path, 1000000000);
     printf("after an index changed: %d\n", kmod_validate_resources(ctx));
     kmod_unload_resources(ctx);
-    printf("reloaded: %d validate: %d\n", kmod_load_resources(ctx), kmod_validate_resources(ctx));
+    err = kmod_load_resources(ctx);
+    printf("reloaded: %d validate: %d\n", err, kmod_validate_resources(ctx));
     touch(argv[2], 1000000000);
     printf("after the configuration changed: %d\n", kmod_validate_resources(ctx));
     kmod_unref(ctx);
     snprintf(path, sizeof(path), "%s/modules.symbols.bin", argv[3]);
     unlink(path);
     ctx = kmod_new(argv[3], config);
-    printf("load with an index missing: %d validate: %d\n", kmod_load_resources(ctx), kmod_validate_resources(ctx));
+    err = kmod_load_resources(ctx);
+    printf("load with an index missing: %d validate: %d\n", err, kmod_validate_resources(ctx));
     kmod_unref(ctx);
 
     /* the running kernel's modules (the same /proc and /sys for both libraries) */
