@@ -276,6 +276,46 @@ internal static unsafe partial class Exports
     private static bool Changed(string path, DateTime stamp) =>
         !(File.Exists(path) || Directory.Exists(path)) || File.GetLastWriteTimeUtc(path) != stamp;
 
+    // kmod_index: the index files kmod_dump_index knows, and the prefix of each line it writes.
+    private static readonly (string File, string Prefix)[] DumpIndexes =
+    [
+        (Modules.ModuleDirectory.DepIndex, ""), (Modules.ModuleDirectory.AliasIndex, "alias "), (Modules.ModuleDirectory.SymbolIndex, "alias "),
+        (Modules.ModuleDirectory.BuiltinAliasIndex, ""), (Modules.ModuleDirectory.BuiltinIndex, ""),
+    ];
+
+    [UnmanagedCallersOnly(EntryPoint = "kmod_dump_index")]
+    private static int DumpIndex(nint ctx, int type, int fd)
+    {
+        try
+        {
+            if (KmodContext.From(ctx) is not { } context)
+            {
+                return -Errno.ENOSYS;
+            }
+
+            if (type < 0 || type >= DumpIndexes.Length)
+            {
+                return -Errno.ENOENT;
+            }
+
+            var (file, prefix) = DumpIndexes[type];
+            if (!context.Modules.Directory.IsKeptOpen(file) && !File.Exists(context.Dirname + "/" + file))
+            {
+                return -Errno.ENOSYS;
+            }
+
+            // The caller's descriptor, written to and left open.
+            using var stream = new DescriptorStream(fd);
+            using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
+            context.Modules.Directory.DumpIndex(file, writer, prefix);
+            return 0;
+        }
+        catch (Exception e)
+        {
+            return Fail(e);
+        }
+    }
+
     [UnmanagedCallersOnly(EntryPoint = "kmod_list_next")]
     private static KmodList* ListNext(KmodList* list, KmodList* current) =>
         list is null || current is null || current->Next == list ? null : current->Next;

@@ -121,6 +121,19 @@ static void config_dump(const char *kind, struct kmod_config_iter *iter)
     kmod_config_iter_free_iter(iter);
 }
 
+/* every index, as modprobe -c dumps the aliases; through stdout's descriptor */
+static void dump_indexes(struct kmod_ctx *ctx, const char *how)
+{
+    for (int type = -1; type <= KMOD_INDEX_MODULES_BUILTIN + 1; type++) {
+        int err;
+        printf("dump %s %d:\n", how, type);
+        fflush(stdout);
+        err = kmod_dump_index(ctx, type, STDOUT_FILENO);
+        printf("dump %s %d: %d\n", how, type, err);
+    }
+    printf("dump NULL: %d\n", kmod_dump_index(NULL, 0, STDOUT_FILENO));
+}
+
 static void touch(const char *path, long seconds)
 {
     struct timeval times[2] = { { seconds, 0 }, { seconds, 0 } };
@@ -246,10 +259,12 @@ int main(int argc, char **argv)
 
     /* every name and alias, without the indexes loaded (read from the files), then loaded (mapped) */
     lookups(ctx, names, count, 1);
+    dump_indexes(ctx, "read");
     err = kmod_load_resources(ctx);
     printf("load_resources: %d\n", err);
     printf("validate after load: %d\n", kmod_validate_resources(ctx));
     lookups(ctx, names, count, 0);
+    dump_indexes(ctx, "mapped");
     kmod_unload_resources(ctx);
     printf("validate after unload: %d\n", kmod_validate_resources(ctx));
     printf("ctx unref: %s\n", kmod_unref(ctx) ? "alive" : "freed");
@@ -274,6 +289,7 @@ int main(int argc, char **argv)
     ctx = kmod_new(argv[3], config);
     err = kmod_load_resources(ctx);
     printf("load with an index missing: %d validate: %d\n", err, kmod_validate_resources(ctx));
+    printf("dump of a missing index: %d\n", kmod_dump_index(ctx, KMOD_INDEX_MODULES_SYMBOL, STDOUT_FILENO));
     kmod_unref(ctx);
 
     /* the running kernel's modules (the same /proc and /sys for both libraries) */
