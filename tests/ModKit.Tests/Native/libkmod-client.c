@@ -134,6 +134,45 @@ static void dump_indexes(struct kmod_ctx *ctx, const char *how)
     printf("dump NULL: %d\n", kmod_dump_index(NULL, 0, STDOUT_FILENO));
 }
 
+/* what the module's file says: modinfo, modversions, exports, needed symbols */
+static void elf_data(struct kmod_ctx *ctx, const char *name)
+{
+    struct kmod_module *mod = NULL;
+    struct kmod_list *list = NULL, *l;
+    int count;
+
+    if (kmod_module_new_from_name_lookup(ctx, name, &mod) < 0 || mod == NULL)
+        return;
+    count = kmod_module_get_info(mod, &list);
+    printf("info %s: %d\n", name, count);
+    kmod_list_foreach(l, list)
+        printf("  %s=%s\n", kmod_module_info_get_key(l), kmod_module_info_get_value(l));
+    kmod_module_info_free_list(list);
+    list = NULL;
+    count = kmod_module_get_versions(mod, &list);
+    printf("versions %s: %d\n", name, count);
+    kmod_list_foreach(l, list)
+        printf("  %#llx %s\n", (unsigned long long)kmod_module_version_get_crc(l), kmod_module_version_get_symbol(l));
+    kmod_module_versions_free_list(list);
+    list = NULL;
+    count = kmod_module_get_symbols(mod, &list);
+    printf("symbols %s: %d\n", name, count);
+    kmod_list_foreach(l, list)
+        printf("  %#llx %s\n", (unsigned long long)kmod_module_symbol_get_crc(l), kmod_module_symbol_get_symbol(l));
+    kmod_module_symbols_free_list(list);
+    list = NULL;
+    count = kmod_module_get_dependency_symbols(mod, &list);
+    printf("dependency symbols %s: %d\n", name, count);
+    kmod_list_foreach(l, list) {
+        /* dracut-install reads these with kmod_module_symbol_get_symbol: bind character first */
+        printf("  %#llx %c %s %s\n", (unsigned long long)kmod_module_dependency_symbol_get_crc(l),
+               kmod_module_dependency_symbol_get_bind(l) ? kmod_module_dependency_symbol_get_bind(l) : '0',
+               kmod_module_dependency_symbol_get_symbol(l), kmod_module_symbol_get_symbol(l));
+    }
+    kmod_module_dependency_symbols_free_list(list);
+    kmod_module_unref(mod);
+}
+
 static void touch(const char *path, long seconds)
 {
     struct timeval times[2] = { { seconds, 0 }, { seconds, 0 } };
@@ -260,6 +299,13 @@ int main(int argc, char **argv)
     /* every name and alias, without the indexes loaded (read from the files), then loaded (mapped) */
     lookups(ctx, names, count, 1);
     dump_indexes(ctx, "read");
+    for (int i = 0; i < count; i++)
+        elf_data(ctx, names[i]);
+    printf("elf NULL: %d %d %d %d\n", kmod_module_get_info(NULL, &list), kmod_module_get_versions(NULL, &list),
+           kmod_module_get_symbols(NULL, &list), kmod_module_get_dependency_symbols(NULL, &list));
+    printf("entries NULL: %s %s %s %s %s %d\n", str(kmod_module_info_get_key(NULL)), str(kmod_module_info_get_value(NULL)),
+           str(kmod_module_version_get_symbol(NULL)), str(kmod_module_symbol_get_symbol(NULL)),
+           str(kmod_module_dependency_symbol_get_symbol(NULL)), kmod_module_dependency_symbol_get_bind(NULL));
     err = kmod_load_resources(ctx);
     printf("load_resources: %d\n", err);
     printf("validate after load: %d\n", kmod_validate_resources(ctx));
