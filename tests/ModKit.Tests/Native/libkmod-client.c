@@ -17,6 +17,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 #include <dirent.h>
+/* kmod_module_get_filtered_blacklist is deprecated, and still exported and used */
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 #include <libkmod.h>
 
 static const char *str(const char *s) { return s ? s : "(null)"; }
@@ -85,6 +87,21 @@ static void lookups(struct kmod_ctx *ctx, char **names, int count, int details)
                 printf("  name=%s path=%s\n", kmod_module_get_name(mod), str(kmod_module_get_path(mod)));
             kmod_module_unref(mod);
         }
+        if (details && list != NULL) {
+            struct kmod_list *filtered = NULL;
+            for (int filter = 0; filter <= 3; filter++) {
+                char what[32];
+                err = kmod_module_apply_filter(ctx, filter, list, &filtered);
+                snprintf(what, sizeof(what), "filter %d=%d", filter, err);
+                print_names(what, filtered);
+                kmod_module_unref_list(filtered);
+                filtered = NULL;
+            }
+            err = kmod_module_get_filtered_blacklist(ctx, list, &filtered);
+            printf("  blacklist filter=%d\n", err);
+            print_names("not blacklisted", filtered);
+            kmod_module_unref_list(filtered);
+        }
         err = kmod_module_new_from_name_lookup(ctx, names[i], &byname);
         printf("  name_lookup=%d %s\n", err, byname ? kmod_module_get_name(byname) : "(none)");
         kmod_module_unref(byname);
@@ -106,6 +123,12 @@ static void kernel_state(struct kmod_ctx *ctx, const char *name)
     holders = kmod_module_get_holders(mod);
     print_names("holders", holders);
     kmod_module_unref_list(holders);
+    holders = kmod_module_get_sections(mod);
+    printf("  sections:");
+    for (struct kmod_list *l = holders; l != NULL; l = kmod_list_next(holders, l))
+        printf(" %s=%#lx", kmod_module_section_get_name(l), kmod_module_section_get_address(l));
+    printf("\n");
+    kmod_module_section_free_list(holders);
     kmod_module_unref(mod);
 }
 
@@ -261,6 +284,10 @@ int main(int argc, char **argv)
            str(kmod_module_get_path(NULL)), kmod_module_get_dependencies(NULL) ? "?" : "NULL");
     printf("new_from_name NULL: %d %d\n", kmod_module_new_from_name(ctx, NULL, &a), kmod_module_new_from_name(NULL, "x", &a));
     printf("softdeps NULL: %d\n", kmod_module_get_softdeps(NULL, &list, &list2));
+    printf("filter NULL: %d %d %d\n", kmod_module_apply_filter(NULL, 1, NULL, &list), kmod_module_apply_filter(ctx, 1, NULL, NULL),
+           kmod_module_apply_filter(ctx, 3, NULL, &list));
+    printf("sections NULL: %s %s %#lx\n", kmod_module_get_sections(NULL) ? "?" : "NULL", str(kmod_module_section_get_name(NULL)),
+           kmod_module_section_get_address(NULL));
 
     /* list walks on an empty list and a single-entry list */
     printf("list_last NULL: %s, list_prev NULL: %s\n", kmod_list_last(NULL) ? "?" : "NULL", kmod_list_prev(NULL, NULL) ? "?" : "NULL");
