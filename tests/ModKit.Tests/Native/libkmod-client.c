@@ -196,6 +196,53 @@ static void elf_data(struct kmod_ctx *ctx, const char *name)
     kmod_module_unref(mod);
 }
 
+/* whether this process may load modules: then the insert and remove calls are left out */
+static int can_load_modules(void)
+{
+    char line[256];
+    unsigned long long caps = 0;
+    FILE *f = fopen("/proc/self/status", "re");
+    while (f && fgets(line, sizeof(line), f))
+        if (sscanf(line, "CapEff: %llx", &caps) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return (caps >> 16) & 1; /* CAP_SYS_MODULE */
+}
+
+static void insert_remove(struct kmod_ctx *ctx, const char *scratch)
+{
+    struct kmod_module *mod = NULL;
+    char path[4096];
+    FILE *f;
+
+    kmod_set_log_priority(ctx, 6);
+    /* calls that never load anything: no file, an empty file, a module that is not loaded */
+    kmod_module_new_from_name(ctx, "nonexistent", &mod);
+    printf("insert nonexistent: %d\n", kmod_module_insert_module(mod, 0, NULL));
+    printf("remove nonexistent: %d\n", kmod_module_remove_module(mod, 0));
+    printf("remove nonexistent quietly: %d\n", kmod_module_remove_module(mod, KMOD_REMOVE_NOLOG | KMOD_REMOVE_FORCE));
+    kmod_module_unref(mod);
+    snprintf(path, sizeof(path), "%s/modkit_empty_test.ko", scratch);
+    f = fopen(path, "w");
+    if (f)
+        fclose(f);
+    mod = NULL;
+    printf("from_path empty file: %d\n", kmod_module_new_from_path(ctx, path, &mod));
+    printf("insert empty file: %d\n", kmod_module_insert_module(mod, 0, "foo=1"));
+    printf("insert empty file forced: %d\n", kmod_module_insert_module(mod, KMOD_INSERT_FORCE_VERMAGIC | KMOD_INSERT_FORCE_MODVERSION, NULL));
+    kmod_module_unref(mod);
+    printf("insert/remove NULL: %d %d\n", kmod_module_insert_module(NULL, 0, NULL), kmod_module_remove_module(NULL, 0));
+    kmod_set_log_priority(ctx, 3);
+    if (can_load_modules()) {
+        printf("inserting a real module: left out (this process has CAP_SYS_MODULE)\n");
+        return;
+    }
+    kmod_module_new_from_name(ctx, "ext4", &mod);
+    printf("insert ext4 without CAP_SYS_MODULE: %d\n", kmod_module_insert_module(mod, 0, "foo=1"));
+    kmod_module_unref(mod);
+}
+
 static void touch(const char *path, long seconds)
 {
     struct timeval times[2] = { { seconds, 0 }, { seconds, 0 } };
@@ -391,6 +438,7 @@ int main(int argc, char **argv)
     }
     kernel_state(ctx, "ext4");
     kernel_state(ctx, "unix");
+    insert_remove(ctx, argv[3]);
     kmod_unref(ctx);
 
     /* default dirname and configuration */
