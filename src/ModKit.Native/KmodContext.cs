@@ -163,6 +163,9 @@ internal sealed unsafe class KmodContext
         return live;
     }
 
+    /// <summary>Lets ModKit forget the modules it made for a request that no program holds (kmod frees them).</summary>
+    public void ForgetUnheld() => Modules.ForgetUnless(_live.ContainsKey);
+
     /// <summary>A module's last reference is gone: ModKit forgets it, as kmod frees it.</summary>
     public void Forget(KmodModule module)
     {

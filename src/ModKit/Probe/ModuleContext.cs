@@ -434,6 +434,18 @@ public sealed class ModuleContext : IDisposable
         }
     }
 
+    /// <summary>Forgets every pooled module <paramref name="keep"/> rejects (libkmod frees the modules nobody holds).</summary>
+    internal void ForgetUnless(Func<ProbeModule, bool> keep)
+    {
+        foreach (var (key, module) in _pool.ToList())
+        {
+            if (!keep(module))
+            {
+                _pool.Remove(key);
+            }
+        }
+    }
+
     /// <summary>The pool's module for this one's name and alias; the module itself (pooled again) when the pool has none.</summary>
     internal ProbeModule Pooled(ProbeModule module)
     {

@@ -44,6 +44,17 @@ static void print_names(const char *what, struct kmod_list *list)
     printf("\n");
 }
 
+static void print_action(struct kmod_module *m, bool install, const char *options)
+{
+    printf("  action %s %s options=%s\n", kmod_module_get_name(m), install ? "install" : "insert", options);
+}
+
+static int run_install(struct kmod_module *m, const char *cmd, void *data)
+{
+    printf("  run_install %s '%s' data=%s\n", kmod_module_get_name(m), cmd, (const char *)data);
+    return 7;
+}
+
 static void print_module(struct kmod_module *mod)
 {
     struct kmod_list *deps, *pre = NULL, *post = NULL, *l;
@@ -64,6 +75,13 @@ static void print_module(struct kmod_module *mod)
     }
     printf("\n");
     kmod_module_unref_list(deps);
+    /* the load plan, never loading anything (dry run), with and without what the kernel has */
+    err = kmod_module_probe_insert_module(mod, KMOD_PROBE_DRY_RUN | KMOD_PROBE_IGNORE_LOADED, "extra=1", NULL, NULL, print_action);
+    printf("  probe dry run=%d\n", err);
+    err = kmod_module_probe_insert_module(mod, KMOD_PROBE_DRY_RUN | KMOD_PROBE_APPLY_BLACKLIST_ALL | KMOD_PROBE_IGNORE_COMMAND, NULL, NULL, NULL, print_action);
+    printf("  probe dry run, blacklist all, no commands=%d\n", err);
+    err = kmod_module_probe_insert_module(mod, KMOD_PROBE_DRY_RUN | KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY | KMOD_PROBE_FAIL_ON_LOADED, NULL, NULL, NULL, print_action);
+    printf("  probe dry run, blacklist alias only, fail on loaded=%d\n", err);
     err = kmod_module_get_softdeps(mod, &pre, &post);
     printf("  softdeps=%d\n", err);
     print_names("pre", pre);
@@ -233,6 +251,24 @@ static void insert_remove(struct kmod_ctx *ctx, const char *scratch)
     printf("insert empty file forced: %d\n", kmod_module_insert_module(mod, KMOD_INSERT_FORCE_VERMAGIC | KMOD_INSERT_FORCE_MODVERSION, NULL));
     kmod_module_unref(mod);
     printf("insert/remove NULL: %d %d\n", kmod_module_insert_module(NULL, 0, NULL), kmod_module_remove_module(NULL, 0));
+    /* install commands only: run through the program's callback, or the shell */
+    mod = NULL;
+    {
+        struct kmod_list *found = NULL;
+        kmod_module_new_from_lookup(ctx, "dummy0", &found);
+        mod = kmod_module_get_module(found);
+        kmod_module_unref_list(found);
+    }
+    printf("probe dummy0 with run_install: %d\n",
+           kmod_module_probe_insert_module(mod, KMOD_PROBE_IGNORE_LOADED, "a=b", run_install, "data", print_action));
+    printf("probe dummy0 with the shell: %d\n", kmod_module_probe_insert_module(mod, KMOD_PROBE_IGNORE_LOADED, NULL, NULL, NULL, NULL));
+    kmod_module_unref(mod);
+    kmod_module_new_from_name(ctx, "pcspkr", &mod);
+    printf("probe blacklisted: %d %d %d\n", kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST, NULL, NULL, NULL, NULL),
+           kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST_ALL, NULL, NULL, NULL, NULL),
+           kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY | KMOD_PROBE_DRY_RUN, NULL, NULL, NULL, NULL));
+    kmod_module_unref(mod);
+    printf("probe NULL: %d\n", kmod_module_probe_insert_module(NULL, 0, NULL, NULL, NULL, NULL));
     kmod_set_log_priority(ctx, 3);
     if (can_load_modules()) {
         printf("inserting a real module: left out (this process has CAP_SYS_MODULE)\n");
