@@ -201,7 +201,8 @@ internal sealed unsafe class KmodContext
     private static string FunctionOf(string message) =>
         message.StartsWith("kmod_module '", StringComparison.Ordinal) ? "kmod_module_new_from_path"
         : message.StartsWith("ctx=", StringComparison.Ordinal) ? "kmod_module_parse_depline"
-        : message.Contains("soft dependency", StringComparison.Ordinal) ? "lookup_softdep"
+        : message.StartsWith("failed to lookup soft dependency", StringComparison.Ordinal) ? "lookup_softdep"
+        : message.StartsWith("failed to lookup dependency", StringComparison.Ordinal) ? "lookup_dep"
         : message.StartsWith("unknown /sys/module/", StringComparison.Ordinal) ? "kmod_module_get_initstate"
         : "libkmod";
 }

@@ -16,6 +16,12 @@ internal static unsafe partial class NativeLog
             return;
         }
 
+        // kmod's default writes "libkmod: [PRIORITY: ]FUNCTION: MESSAGE" (the shim adds "libkmod: ").
+        if (context.LogFunction == 0 && context.Modules.Profile.LibkmodLogNamesPriority)
+        {
+            function = PriorityName(priority) + ": " + function;
+        }
+
         byte* fn = NativeString.Copy(function);
         byte* text = NativeString.Copy(message + "\n");
         try
@@ -31,6 +37,19 @@ internal static unsafe partial class NativeLog
             NativeString.Free(ref text);
         }
     }
+
+    private static string PriorityName(int priority) => priority switch
+    {
+        0 => "EMERGENCY",
+        1 => "ALERT",
+        2 => "CRITICAL",
+        3 => "ERROR",
+        4 => "WARNING",
+        5 => "NOTICE",
+        6 => "INFO",
+        7 => "DEBUG",
+        _ => "L:" + priority.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     // log == NULL: kmod's default, "libkmod: FUNCTION: MESSAGE" on stderr.
     [LibraryImport("modkit_logshim", EntryPoint = "modkit_log")]

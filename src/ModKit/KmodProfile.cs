@@ -90,6 +90,9 @@ public sealed class KmodProfile
         ConfigKeepsEndOfFileAfterBackslash = false,
         DependencyLookupFailure = "failed to lookup dependency",
         MissingSectionErrno = Errno.ENODATA,
+
+        // libkmod
+        LibkmodLogNamesPriority = true,
     };
 
     /// <summary>
@@ -234,6 +237,15 @@ public sealed class KmodProfile
     /// kmod 30, <see cref="Errno.ENODATA"/> (<c>No data available</c>) from kmod 31.
     /// </summary>
     public required int MissingSectionErrno { get; init; }
+
+    // libkmod
+
+    /// <summary>
+    /// Whether libkmod's default log function (messages on stderr) names the priority:
+    /// <c>libkmod: ERROR: FUNCTION: </c> in kmod 34.2, <c>libkmod: FUNCTION: </c> in kmod 30 (Debian 12's
+    /// libkmod 30 is a debug build, whose <c>libkmod: ERROR FILE:LINE FUNCTION: </c> names kmod's C source lines).
+    /// </summary>
+    public bool LibkmodLogNamesPriority { get; init; }
 
     /// <summary>The profile named by <c>MODKIT_KMOD</c> (<c>30</c>, <c>34</c> or <c>34.2</c>), or null for any other value.</summary>
     public static KmodProfile? FromName(string? name) => name switch

@@ -65,19 +65,51 @@ public sealed partial class LibkmodClientTests
         }
     }
 
-    private static string Compile(string directory, string name, string library)
+    /// <summary>
+    /// Against Debian 13's libkmod 34.2, run through trixie's loader (scripts/fetch-kmod34.sh), with the
+    /// library built for kmod 34 (the default; a kmod 30 build lacks the LIBKMOD_30 node such a program needs)
+    /// and run as kmod 34 (<c>MODKIT_KMOD=34</c>).
+    /// </summary>
+    [Fact]
+    public void ClientSeesTheSameAsWithTrixiesLibkmod()
+    {
+        if (!ReadElf.VersionDefinitions(BuiltLibrary.Path).ContainsKey("LIBKMOD_30"))
+        {
+            return; // a kmod 30 build: compared with libkmod 30 above
+        }
+
+        // The oracle's wrapper: "exec LOADER --library-path LIBS --argv0 NAME KMOD".
+        var (loader, prefix, _) = KmodOracle.Kmod34.Invocation("kmod");
+        string libraryPath = prefix[1];
+        string trixieLibkmod = Path.Combine(libraryPath.Split(':')[0], "libkmod.so.2");
+        using var temp = new TempDirectory();
+        string directory = KernelTree.Instance.ModuleDirectory("plain");
+        // No run path: it would bring trixie's libc to this machine's loader.
+        string program = Compile(temp.Path, "client-trixie", trixieLibkmod, runPath: false, "-Wl,--allow-shlib-undefined");
+        byte[] names = Encoding.UTF8.GetBytes(string.Join('\n', Names(directory)) + "\n");
+
+        var expected = Run(temp.Path, loader, directory, names, null, ["--library-path", libraryPath, program]);
+        var actual = Run(temp.Path, program, directory, names, Path.GetDirectoryName(BuiltLibrary.Path), [], kmod34: true);
+        Assert.True(expected.ExitCode == 0, expected.StderrText);
+        Assert.Equal(expected.ExitCode, actual.ExitCode);
+        Assert.Equal(expected.StdoutText, actual.StdoutText);
+        Assert.Equal(expected.StderrText, actual.StderrText);
+    }
+
+    private static string Compile(string directory, string name, string library, bool runPath = true, params string[] extra)
     {
         Assert.True(File.Exists("/usr/include/libkmod.h"), "libkmod.h is missing: install libkmod-dev (scripts/test.sh does)");
         string program = Path.Combine(directory, name);
         var cc = ProcessRunner.Run(ProcessRunner.Require("cc"),
-            ["-O2", "-Wall", "-Werror", "-o", program, Source, library, "-Wl,-rpath," + Path.GetDirectoryName(library)]);
+            ["-O2", "-Wall", "-Werror", "-o", program, Source, library, .. runPath ? ["-Wl,-rpath," + Path.GetDirectoryName(library)] : Array.Empty<string>(), .. extra]);
         Assert.True(cc.ExitCode == 0, "cannot compile libkmod-client.c: " + cc.StderrText);
         return program;
     }
 
     // Each run gets the same fresh paths: the fixture configuration and a scratch copy of the indexes,
     // which the program touches and deletes.
-    private static ProcessResult Run(string directory, string program, string moduleDirectory, byte[] names, string? libraryPath)
+    private static ProcessResult Run(string directory, string program, string moduleDirectory, byte[] names, string? libraryPath,
+        IReadOnlyList<string>? before = null, bool kmod34 = false)
     {
         string config = Path.Combine(directory, "modprobe.d");
         string scratch = Path.Combine(directory, "scratch");
@@ -97,13 +129,13 @@ public sealed partial class LibkmodClientTests
             File.Copy(file, Path.Combine(scratch, Path.GetFileName(file)));
         }
 
-        var environment = new Dictionary<string, string> { ["KMOD_LOG"] = "err" };
+        var environment = new Dictionary<string, string> { ["KMOD_LOG"] = "err", ["MODKIT_KMOD"] = kmod34 ? "34" : "30" };
         if (libraryPath is not null)
         {
             environment["LD_LIBRARY_PATH"] = libraryPath;
         }
 
-        return ProcessRunner.Run(program, [moduleDirectory, config, scratch], directory, environment: environment, stdin: names);
+        return ProcessRunner.Run(program, [.. before ?? [], moduleDirectory, config, scratch], directory, environment: environment, stdin: names);
     }
 
     // Every module of the tree, every alias without wildcards, every tenth symbol, every builtin module.
