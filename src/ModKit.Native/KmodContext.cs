@@ -20,7 +20,7 @@ internal sealed unsafe class KmodContext
     private byte* _dirname;
 
     // The configuration's entries as C strings, by kind (kmod_config_get_*), made on first use.
-    private readonly ConfigEntry[]?[] _configEntries = new ConfigEntry[]?[6];
+    private readonly ConfigEntry[]?[] _configEntries = new ConfigEntry[]?[7];
 
     private KmodContext(string dirname, ModuleContext modules, List<(string Path, DateTime Stamp)> configStamps)
     {
@@ -122,7 +122,7 @@ internal sealed unsafe class KmodContext
 
     /// <summary>
     /// One kind of configuration entry (kmod's config_type: 0 blacklist, 1 install, 2 remove, 3 alias,
-    /// 4 options, 5 softdep) as key and value, in the order kmod keeps them.
+    /// 4 options, 5 softdep, 6 weakdep) as key and value, in the order kmod keeps them.
     /// </summary>
     public ConfigEntry[] ConfigEntries(int kind)
     {
@@ -139,6 +139,7 @@ internal sealed unsafe class KmodContext
             2 => config.RemoveCommands.Select(command => (command.ModuleName, (string?)command.Command)),
             3 => config.Aliases.Select(alias => (alias.Pattern, (string?)alias.ModuleName)),
             4 => config.Options.Select(options => (options.ModuleName, (string?)options.Options)),
+            6 => config.WeakDependencies.Select(weakdep => (weakdep.ModuleName, (string?)string.Join(' ', weakdep.Modules))),
             _ => config.SoftDependencies.Select(softdep => (softdep.ModuleName, (string?)ModprobeConfigFormatter.SoftDependencyValue(softdep))),
         };
         return _configEntries[kind] = [.. entries.Select(entry => new ConfigEntry((nint)NativeString.Copy(entry.Key), (nint)NativeString.Copy(entry.Value)))];

@@ -352,6 +352,27 @@ public sealed class ModuleContext : IDisposable
         }
     }
 
+    /// <summary>
+    /// The module's weak dependencies from the first matching <c>weakdep</c> line, each name resolved by a
+    /// full <see cref="Lookup"/> (<c>kmod_module_get_weakdeps</c>, kmod 33+); names that resolve to nothing are left out.
+    /// </summary>
+    /// <param name="module">The module.</param>
+    /// <returns>The modules; empty when no line matches.</returns>
+    public IReadOnlyList<ProbeModule> GetWeakDependencies(ProbeModule module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        bool resolved = true;
+        foreach (var weakdep in Config.WeakDependencies)
+        {
+            if (FnMatch.IsMatch(weakdep.ModuleName, module.Name))
+            {
+                return LookupAll(weakdep.Modules, ref resolved);
+            }
+        }
+
+        return [];
+    }
+
     /// <summary>Whether the module is builtin (<c>kmod_module_is_builtin</c>): as its lookup said, else <c>modules.builtin.bin</c>.</summary>
     /// <param name="module">The module.</param>
     public bool IsBuiltin(ProbeModule module)

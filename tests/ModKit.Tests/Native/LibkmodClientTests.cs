@@ -27,6 +27,8 @@ public sealed partial class LibkmodClientTests
         softdep ext4 pre: crc32c_generic mbcache post: jbd2 nonexistent_mod
         softdep e1000e pre: bad[name post: ptp
         softdep snd_hda_* pre: snd_hda_codec_generic
+        weakdep ext4 crc32c_generic nonexistent_weak bad[weak
+        weakdep e1000e ptp
         blacklist pcspkr
         options pcspkr
         """;
@@ -85,7 +87,7 @@ public sealed partial class LibkmodClientTests
         using var temp = new TempDirectory();
         string directory = KernelTree.Instance.ModuleDirectory("plain");
         // No run path: it would bring trixie's libc to this machine's loader.
-        string program = Compile(temp.Path, "client-trixie", trixieLibkmod, runPath: false, "-Wl,--allow-shlib-undefined");
+        string program = Compile(temp.Path, "client-trixie", trixieLibkmod, runPath: false, "-Wl,--allow-shlib-undefined", "-DCLIENT_WEAKDEPS");
         byte[] names = Encoding.UTF8.GetBytes(string.Join('\n', Names(directory)) + "\n");
 
         var expected = Run(temp.Path, loader, directory, names, null, ["--library-path", libraryPath, program]);

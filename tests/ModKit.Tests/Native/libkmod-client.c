@@ -21,6 +21,12 @@
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 #include <libkmod.h>
 
+#ifdef CLIENT_WEAKDEPS
+/* kmod 33's LIBKMOD_33, not in kmod 30's header: built with -DCLIENT_WEAKDEPS against libkmod 34.2 */
+struct kmod_config_iter *kmod_config_get_weakdeps(const struct kmod_ctx *ctx);
+int kmod_module_get_weakdeps(const struct kmod_module *mod, struct kmod_list **weak);
+#endif
+
 static const char *str(const char *s) { return s ? s : "(null)"; }
 
 static void log_to_stdout(void *data, int priority, const char *file, int line, const char *fn,
@@ -82,6 +88,15 @@ static void print_module(struct kmod_module *mod)
     printf("  probe dry run, blacklist all, no commands=%d\n", err);
     err = kmod_module_probe_insert_module(mod, KMOD_PROBE_DRY_RUN | KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY | KMOD_PROBE_FAIL_ON_LOADED, NULL, NULL, NULL, print_action);
     printf("  probe dry run, blacklist alias only, fail on loaded=%d\n", err);
+#ifdef CLIENT_WEAKDEPS
+    {
+        struct kmod_list *weak = NULL;
+        err = kmod_module_get_weakdeps(mod, &weak);
+        printf("  weakdeps=%d\n", err);
+        print_names("weak", weak);
+        kmod_module_unref_list(weak);
+    }
+#endif
     err = kmod_module_get_softdeps(mod, &pre, &post);
     printf("  softdeps=%d\n", err);
     print_names("pre", pre);
@@ -342,6 +357,9 @@ int main(int argc, char **argv)
     config_dump("alias", kmod_config_get_aliases(ctx));
     config_dump("options", kmod_config_get_options(ctx));
     config_dump("softdep", kmod_config_get_softdeps(ctx));
+#ifdef CLIENT_WEAKDEPS
+    config_dump("weakdep", kmod_config_get_weakdeps(ctx));
+#endif
     printf("config NULL: %s %s %d\n", kmod_config_get_aliases(NULL) ? "?" : "NULL", str(kmod_config_iter_get_key(NULL)),
            kmod_config_iter_next(NULL));
 
