@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the NativeAOT multi-call binary artifacts/bin/modkit and the tool links beside it.
+# Builds the NativeAOT multi-call binary artifacts/bin/modkit and the tool links beside it, and
+# libkmod's ABI as a NativeAOT shared library, artifacts/lib/libkmod.so.2 (src/ModKit.Native).
 # NativeAOT needs clang (or gcc) and binutils' objcopy; the binary is linked statically with the
 # decompressors' archives (liblzma-dev, libzstd-dev, zlib1g-dev). Missing packages are installed.
 # Extra arguments go to dotnet publish: ./build.sh -p:StaticExecutable=false links them dynamically.
@@ -25,4 +26,10 @@ install -m 0755 artifacts/publish/ModKit.Cli "$out/modkit"
 for tool in insmod rmmod lsmod modinfo modprobe depmod kmod; do
     ln -sfn modkit "$out/$tool"
 done
+
+# The same arguments (e.g. -p:KmodCompat=30) choose the library's kmod release and version nodes.
+mkdir -p artifacts/lib
+dotnet publish src/ModKit.Native/ModKit.Native.csproj -c Release -r linux-x64 --nologo -v quiet \
+    -p:DebugType=none -o artifacts/publish-native "$@" >&2
+install -m 0755 artifacts/publish-native/ModKit.Native.so artifacts/lib/libkmod.so.2
 echo "$out/modkit"

@@ -6,7 +6,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(kmod xz-utils zstd gzip gcc libc6-dev clang binutils zlib1g-dev liblzma-dev libzstd-dev dpkg-dev hyperfine)
+packages=(kmod libkmod-dev xz-utils zstd gzip gcc libc6-dev clang binutils zlib1g-dev liblzma-dev libzstd-dev dpkg-dev hyperfine)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -24,6 +24,8 @@ MODKIT_TRIXIE_KERNEL_DIR=$(scripts/fetch-kernel.sh trixie) || { echo "test.sh: f
 export MODKIT_TRIXIE_KERNEL_DIR
 MODKIT_BIN=$(./build.sh) || { echo "test.sh: build.sh failed"; echo "0 passed, 1 failed"; exit 1; }
 export MODKIT_BIN=$PWD/$MODKIT_BIN
+# build.sh also made libkmod.so.2 (src/ModKit.Native), compared with Debian's libkmod by tests/ModKit.Tests/Native.
+export MODKIT_LIBKMOD=$PWD/artifacts/lib/libkmod.so.2
 
 # Style is part of the build: .editorconfig checked by dotnet format, counted as one test.
 format_passed=1; format_failed=0

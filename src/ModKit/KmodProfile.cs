@@ -142,6 +142,9 @@ public sealed class KmodProfile
         DepmodModulesOrderFirstLineWins = true,
         DepmodRefusesNonAsciiIndexText = true,
         DepmodModuleLimit = ushort.MaxValue,
+
+        // libkmod
+        LibkmodLogNamesPriority = true,
     };
 
     /// <summary>
@@ -407,6 +410,15 @@ public sealed class KmodProfile
     /// no check: it dies on an assertion (SIGABRT); ModKit's kmod 30 profile has no limit.
     /// </summary>
     public required int? DepmodModuleLimit { get; init; }
+
+    // libkmod
+
+    /// <summary>
+    /// Whether libkmod's default log function (messages on stderr) names the priority:
+    /// <c>libkmod: ERROR: FUNCTION: </c> in kmod 34.2, <c>libkmod: FUNCTION: </c> in kmod 30 (Debian 12's
+    /// libkmod 30 is a debug build, whose <c>libkmod: ERROR FILE:LINE FUNCTION: </c> names kmod's C source lines).
+    /// </summary>
+    public bool LibkmodLogNamesPriority { get; init; }
 
     /// <summary>The profile named by <c>MODKIT_KMOD</c> (<c>30</c>, <c>34</c> or <c>34.2</c>), or null for any other value.</summary>
     public static KmodProfile? FromName(string? name) => name switch

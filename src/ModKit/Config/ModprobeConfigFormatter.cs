@@ -48,24 +48,36 @@ public static class ModprobeConfigFormatter
 
         foreach (var softdep in config.SoftDependencies)
         {
-            var value = new StringBuilder();
-            if (softdep.Pre.Count > 0)
-            {
-                value.Append("pre: ").AppendJoin(' ', softdep.Pre);
-            }
-
-            if (softdep.Post.Count > 0)
-            {
-                value.Append("post: ").AppendJoin(' ', softdep.Post);
-            }
-
-            Line(writer, "softdep", softdep.ModuleName, value.ToString());
+            Line(writer, "softdep", softdep.ModuleName, SoftDependencyValue(softdep));
         }
 
         foreach (var weakdep in config.WeakDependencies)
         {
             Line(writer, "weakdep", weakdep.ModuleName, string.Join(' ', weakdep.Modules));
         }
+    }
+
+    /// <summary>
+    /// A softdep line's value as kmod's <c>softdep_to_char</c> makes it (what <c>kmod_config_iter_get_value</c>
+    /// gives): <c>pre: a bpost: c</c>, with no space between the lists; empty when both are.
+    /// </summary>
+    /// <param name="softdep">The softdep line.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="softdep"/> is null.</exception>
+    public static string SoftDependencyValue(SoftDependency softdep)
+    {
+        ArgumentNullException.ThrowIfNull(softdep);
+        var value = new StringBuilder();
+        if (softdep.Pre.Count > 0)
+        {
+            value.Append("pre: ").AppendJoin(' ', softdep.Pre);
+        }
+
+        if (softdep.Post.Count > 0)
+        {
+            value.Append("post: ").AppendJoin(' ', softdep.Post);
+        }
+
+        return value.ToString();
     }
 
     /// <summary>The text <see cref="Write"/> produces.</summary>

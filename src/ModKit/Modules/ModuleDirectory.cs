@@ -334,6 +334,22 @@ public sealed class ModuleDirectory : IDisposable
         }
     }
 
+    /// <summary>
+    /// From now on, keep each index open after its first lookup (libkmod's <c>kmod_load_resources</c> on a
+    /// context made without it), as <see cref="KeepIndexesOpen"/> does.
+    /// </summary>
+    internal void StartKeepingIndexesOpen() => _openIndexes ??= new Dictionary<string, IndexFile?>(StringComparer.Ordinal);
+
+    /// <summary>Closes the indexes kept open and stops keeping them (<c>kmod_unload_resources</c>).</summary>
+    internal void StopKeepingIndexesOpen()
+    {
+        Dispose();
+        _openIndexes = null;
+    }
+
+    /// <summary>Whether an index is open and kept (see <see cref="Preload"/>).</summary>
+    internal bool IsKeptOpen(string index) => _openIndexes is not null && _openIndexes.TryGetValue(index, out var file) && file is not null;
+
     /// <summary>Opens and keeps the given indexes (with <see cref="KeepIndexesOpen"/>); whether all of them opened.</summary>
     internal bool Preload(IEnumerable<string> indexes)
     {

@@ -28,19 +28,61 @@ public sealed class ModuleContext : IDisposable
     /// <param name="config">The modprobe.d configuration.</param>
     /// <param name="kernel">The kernel to ask about loaded modules and to load into.</param>
     public ModuleContext(string directory, ModprobeConfig config, IKernel kernel)
+        : this(directory, config, kernel, loadResources: true)
+    {
+    }
+
+    /// <summary>Creates a context, with or without its indexes loaded.</summary>
+    /// <param name="directory">The module directory, e.g. <c>/lib/modules/6.1.0-56-amd64</c>.</param>
+    /// <param name="config">The modprobe.d configuration.</param>
+    /// <param name="kernel">The kernel to ask about loaded modules and to load into.</param>
+    /// <param name="loadResources">
+    /// Whether to map the indexes now (<see cref="LoadResources"/>), as modprobe does; libkmod's
+    /// <c>kmod_new</c> does not: each lookup then opens and reads the index it needs.
+    /// </param>
+    public ModuleContext(string directory, ModprobeConfig config, IKernel kernel, bool loadResources)
     {
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(kernel);
         Config = config;
         Kernel = kernel;
-        Directory = new ModuleDirectory(directory) { KeepIndexesOpen = true };
+        Directory = new ModuleDirectory(directory) { KeepIndexesOpen = loadResources };
+        if (loadResources)
+        {
+            // modprobe maps the indexes, which changes the order of equal-priority matches; when one of
+            // them cannot be mapped all are dropped and the files are read instead.
+            Directory.TieOrder = Directory.Preload([ModuleDirectory.DepIndex, ModuleDirectory.AliasIndex, ModuleDirectory.SymbolIndex, ModuleDirectory.BuiltinIndex])
+                ? IndexTieOrder.Mmap
+                : IndexTieOrder.Stdio;
+        }
+    }
 
-        // kmod_load_resources: modprobe maps the indexes, which changes the order of equal-priority
-        // matches; when one of them cannot be mapped all are dropped and the files are read instead.
-        Directory.TieOrder = Directory.Preload([ModuleDirectory.DepIndex, ModuleDirectory.AliasIndex, ModuleDirectory.SymbolIndex, ModuleDirectory.BuiltinIndex])
-            ? IndexTieOrder.Mmap
-            : IndexTieOrder.Stdio;
+    /// <summary>
+    /// Maps the indexes of a context made without them (<c>kmod_load_resources</c>), which changes the
+    /// order of equal-priority matches; when one of them cannot be mapped all are dropped and the files are
+    /// read instead. <c>modules.builtin.alias.bin</c> is optional.
+    /// </summary>
+    /// <returns>Whether the indexes are mapped.</returns>
+    public bool LoadResources()
+    {
+        Directory.StartKeepingIndexesOpen();
+        Directory.Preload([ModuleDirectory.BuiltinAliasIndex]);
+        if (Directory.Preload([ModuleDirectory.DepIndex, ModuleDirectory.AliasIndex, ModuleDirectory.SymbolIndex, ModuleDirectory.BuiltinIndex]))
+        {
+            Directory.TieOrder = IndexTieOrder.Mmap;
+            return true;
+        }
+
+        UnloadResources();
+        return false;
+    }
+
+    /// <summary>Closes the mapped indexes (<c>kmod_unload_resources</c>): lookups read the files again.</summary>
+    public void UnloadResources()
+    {
+        Directory.StopKeepingIndexesOpen();
+        Directory.TieOrder = IndexTieOrder.Stdio;
     }
 
     /// <summary>Closes the index files this context keeps open.</summary>
@@ -96,6 +138,22 @@ public sealed class ModuleContext : IDisposable
             ?? FromAliasIndex(ModuleDirectory.BuiltinAliasIndex, name, true)
             ?? [];
         return 0;
+    }
+
+    /// <summary>
+    /// Resolves a module name only (<c>kmod_module_new_from_name_lookup</c>): <c>modules.dep.bin</c>,
+    /// <c>modules.builtin.bin</c>, <c>modules.builtin.alias.bin</c>; the first source with a match wins.
+    /// </summary>
+    /// <param name="name">A module name; it is normalised.</param>
+    /// <returns>The modules found, the one kmod keeps first; empty when none.</returns>
+    public IReadOnlyList<ProbeModule> LookupName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        string normalized = ModuleName.Normalize(name);
+        return FromDependencyIndex(normalized)
+            ?? FromBuiltinIndex(normalized)
+            ?? FromAliasIndex(ModuleDirectory.BuiltinAliasIndex, normalized, true)
+            ?? [];
     }
 
     /// <summary>The module of this name (<c>kmod_module_new_from_name</c>); nothing is checked.</summary>
@@ -294,6 +352,27 @@ public sealed class ModuleContext : IDisposable
         }
     }
 
+    /// <summary>
+    /// The module's weak dependencies from the first matching <c>weakdep</c> line, each name resolved by a
+    /// full <see cref="Lookup"/> (<c>kmod_module_get_weakdeps</c>, kmod 33+); names that resolve to nothing are left out.
+    /// </summary>
+    /// <param name="module">The module.</param>
+    /// <returns>The modules; empty when no line matches.</returns>
+    public IReadOnlyList<ProbeModule> GetWeakDependencies(ProbeModule module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        bool resolved = true;
+        foreach (var weakdep in Config.WeakDependencies)
+        {
+            if (FnMatch.IsMatch(weakdep.ModuleName, module.Name))
+            {
+                return LookupAll(weakdep.Modules, ref resolved);
+            }
+        }
+
+        return [];
+    }
+
     /// <summary>Whether the module is builtin (<c>kmod_module_is_builtin</c>): as its lookup said, else <c>modules.builtin.bin</c>.</summary>
     /// <param name="module">The module.</param>
     public bool IsBuiltin(ProbeModule module)
@@ -361,6 +440,44 @@ public sealed class ModuleContext : IDisposable
     {
         _pool.Clear();
         _marked.Clear();
+    }
+
+    /// <summary>
+    /// Forgets one module (libkmod frees a module whose last reference is dropped): later lookups of its
+    /// name make a new one. Nothing happens when the pool holds another object under its name.
+    /// </summary>
+    internal void Forget(ProbeModule module)
+    {
+        string key = module.Alias is null ? module.Name : module.Name + "\\" + module.Alias;
+        if (_pool.TryGetValue(key, out var pooled) && ReferenceEquals(pooled, module))
+        {
+            _pool.Remove(key);
+        }
+    }
+
+    /// <summary>Forgets every pooled module <paramref name="keep"/> rejects (libkmod frees the modules nobody holds).</summary>
+    internal void ForgetUnless(Func<ProbeModule, bool> keep)
+    {
+        foreach (var (key, module) in _pool.ToList())
+        {
+            if (!keep(module))
+            {
+                _pool.Remove(key);
+            }
+        }
+    }
+
+    /// <summary>The pool's module for this one's name and alias; the module itself (pooled again) when the pool has none.</summary>
+    internal ProbeModule Pooled(ProbeModule module)
+    {
+        string key = module.Alias is null ? module.Name : module.Name + "\\" + module.Alias;
+        if (_pool.TryGetValue(key, out var pooled))
+        {
+            return pooled;
+        }
+
+        _pool.Add(key, module);
+        return module;
     }
 
     internal void ResetPlanMarks()

@@ -13,6 +13,13 @@ public sealed class ModuleProber(ModuleContext context)
     public Action<ProbeAction>? OnAction { get; set; }
 
     /// <summary>
+    /// Runs an install command (already expanded) instead of the shell, and gives the step's result
+    /// itself: libkmod's <c>run_install</c> callback. <see langword="null"/> runs it with
+    /// <see cref="ModuleContext.RunCommand"/>, where a failure is <c>-EINVAL</c>.
+    /// </summary>
+    public Func<ProbeModule, string, int>? RunInstall { get; set; }
+
+    /// <summary>
     /// Plans the load of <paramref name="module"/> (<c>kmod_module_get_probe_list</c>): for each dependency,
     /// most basic first, its pre-softdeps, itself and its post-softdeps; then the same for the module. A
     /// module already visited is not entered again, so softdep loops end; the plan may still repeat a module.
@@ -130,7 +137,9 @@ public sealed class ModuleProber(ModuleContext context)
         if (command is not null && !step.IgnoreCommand)
         {
             OnAction?.Invoke(new ProbeAction(step, true, options ?? string.Empty));
-            return dryRun ? 0 : RunInstallCommand(step, ExpandCommand(command, options));
+            return dryRun ? 0
+                : RunInstall is { } run ? run(step, ExpandCommand(command, options))
+                : RunInstallCommand(step, ExpandCommand(command, options));
         }
 
         OnAction?.Invoke(new ProbeAction(step, false, options ?? string.Empty));

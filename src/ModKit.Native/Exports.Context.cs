@@ -1,0 +1,333 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace ModKit.Native;
+
+/// <summary>
+/// libkmod's exported functions (<c>libkmod.h</c>). Every export catches every exception and answers as
+/// libkmod does on failure: a negative errno, or NULL.
+/// </summary>
+internal static unsafe partial class Exports
+{
+    /// <summary>kmod_resources: the indexes or the configuration changed on disk.</summary>
+    private const int ResourcesOk = 0, ResourcesMustReload = 1, ResourcesMustRecreate = 2;
+
+    // The index files kmod_load_resources maps, in kmod's order; modules.builtin.alias.bin is optional.
+    private static readonly string[] ResourceIndexes =
+    [
+        Modules.ModuleDirectory.DepIndex, Modules.ModuleDirectory.AliasIndex, Modules.ModuleDirectory.SymbolIndex,
+        Modules.ModuleDirectory.BuiltinAliasIndex, Modules.ModuleDirectory.BuiltinIndex,
+    ];
+
+    [UnmanagedCallersOnly(EntryPoint = "kmod_new")]
+    private static nint New(byte* dirname, byte** configPaths)
+    {
+        try
+        {
+            List<string>? paths = null;
+            if (configPaths is not null)
+            {
+                paths = [];
+                for (byte** path = configPaths; *path is not null; path++)
+                {
+                    paths.Add(NativeString.Read(*path)!);
+                }
+            }
+
+            return KmodContext.Create(NativeString.Read(dirname), paths).Handle;
+        }
+        catch (Exception)
+        {
+            return 0;
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "kmod_ref")]
+    private static nint Ref(nint ctx)
+    {
+        try
+        {
+            var context = KmodContext.From(ctx);
+            if (context is null)
+            {
+                return 0;
+            }
+
+            context.RefCount++;
+            return ctx;
+        }
+        catch (Exception)
+        {
+            return 0;
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "kmod_unref")]
+    private static nint Unref(nint ctx)
+    {
+        try
+        {
+            var context = KmodContext.From(ctx);
+            return context is null ? 0 : ContextUnref(context);
+        }
+        catch (Exception)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary><c>kmod_unref</c>: the handle while references remain, else frees the context and gives 0.</summary>
+    internal static nint ContextUnref(KmodContext context)
+    {
+        if (--context.RefCount > 0)
+        {
+            return context.Handle;
+        }
+
+        context.Release();
+        return 0;
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "kmod_get_dirname")]
+    private static byte* GetDirname(nint ctx)
+    {
+        try
+        {
+            return KmodContext.From(ctx) is { } context ? context.DirnamePointer : null;
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "kmod_get_userdata")]
+    private static nint GetUserData(nint ctx)
+    {
+        try
+        {
+            return KmodContext.From(ctx)?.UserData ?? 0;
+        }
+        catch (Exception)
+        {
+            return 0;
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "kmod_set_userdata")]
+    private static void SetUserData(nint ctx, nint userdata)
+    {
+        try
+        {
+            if (KmodContext.From(ctx) is { } context)
+            {
+                context.UserData = userdata;
+            }
+        }
+        catch (Exception)
+        {
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "kmod_get_log_priority")]
+    private static int GetLogPriority(nint ctx)
+    {
+        try
+        {
+            return KmodContext.From(ctx)?.LogPriority ?? -1;
+        }
+        catch (Exception)
+        {
+            return -1;
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "kmod_set_log_priority")]
+    private static void SetLogPriority(nint ctx, int priority)
+    {
+        try
+        {
+            if (KmodContext.From(ctx) is { } context)
+            {
+                context.LogPriority = priority;
+            }
+        }
+        catch (Exception)
+        {
+        }
+    }
+
+    // The callback is called through logshim.c, which builds its va_list; NULL restores kmod's default (stderr).
+    [UnmanagedCallersOnly(EntryPoint = "kmod_set_log_fn")]
+    private static void SetLogFunction(nint ctx, nint logFunction, nint data)
+    {
+        try
+        {
+            if (KmodContext.From(ctx) is { } context)
+            {
+                context.LogFunction = logFunction;
+                context.LogData = data;
+            }
+        }
+        catch (Exception)
+        {
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "kmod_load_resources")]
+    private static int LoadResources(nint ctx)
+    {
+        try
+        {
+            if (KmodContext.From(ctx) is not { } context)
+            {
+                return -Errno.ENOENT;
+            }
+
+            // kmod stops at the first index that cannot be mapped (except modules.builtin.alias.bin),
+            // drops them all and returns that index's error.
+            foreach (string index in ResourceIndexes)
+            {
+                string path = context.Dirname + "/" + index;
+                if (!File.Exists(path) && index != Modules.ModuleDirectory.BuiltinAliasIndex)
+                {
+                    context.IndexStamps.Clear();
+                    context.Modules.UnloadResources();
+                    return -Errno.ENOENT;
+                }
+            }
+
+            if (!context.Modules.LoadResources())
+            {
+                context.IndexStamps.Clear();
+                return -Errno.EINVAL;
+            }
+
+            foreach (string index in ResourceIndexes)
+            {
+                string path = context.Dirname + "/" + index;
+                if (context.Modules.Directory.IsKeptOpen(index) && !context.IndexStamps.ContainsKey(index))
+                {
+                    context.IndexStamps[index] = File.GetLastWriteTimeUtc(path);
+                }
+            }
+
+            return 0;
+        }
+        catch (Exception e)
+        {
+            return Fail(e);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "kmod_unload_resources")]
+    private static void UnloadResources(nint ctx)
+    {
+        try
+        {
+            if (KmodContext.From(ctx) is { } context)
+            {
+                context.Modules.UnloadResources();
+                context.IndexStamps.Clear();
+            }
+        }
+        catch (Exception)
+        {
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "kmod_validate_resources")]
+    private static int ValidateResources(nint ctx)
+    {
+        try
+        {
+            if (KmodContext.From(ctx) is not { } context)
+            {
+                return ResourcesMustRecreate;
+            }
+
+            foreach (var (path, stamp) in context.ConfigStamps)
+            {
+                if (!Changed(path, stamp))
+                {
+                    continue;
+                }
+
+                return ResourcesMustRecreate;
+            }
+
+            foreach (var (index, stamp) in context.IndexStamps)
+            {
+                if (Changed(context.Dirname + "/" + index, stamp))
+                {
+                    return ResourcesMustReload;
+                }
+            }
+
+            return ResourcesOk;
+        }
+        catch (Exception)
+        {
+            return ResourcesMustRecreate;
+        }
+    }
+
+    // is_cache_invalid: gone, or modified since it was read.
+    private static bool Changed(string path, DateTime stamp) =>
+        !(File.Exists(path) || Directory.Exists(path)) || File.GetLastWriteTimeUtc(path) != stamp;
+
+    // kmod_index: the index files kmod_dump_index knows, and the prefix of each line it writes.
+    private static readonly (string File, string Prefix)[] DumpIndexes =
+    [
+        (Modules.ModuleDirectory.DepIndex, ""), (Modules.ModuleDirectory.AliasIndex, "alias "), (Modules.ModuleDirectory.SymbolIndex, "alias "),
+        (Modules.ModuleDirectory.BuiltinAliasIndex, ""), (Modules.ModuleDirectory.BuiltinIndex, ""),
+    ];
+
+    [UnmanagedCallersOnly(EntryPoint = "kmod_dump_index")]
+    private static int DumpIndex(nint ctx, int type, int fd)
+    {
+        try
+        {
+            if (KmodContext.From(ctx) is not { } context)
+            {
+                return -Errno.ENOSYS;
+            }
+
+            if (type < 0 || type >= DumpIndexes.Length)
+            {
+                return -Errno.ENOENT;
+            }
+
+            var (file, prefix) = DumpIndexes[type];
+            if (!context.Modules.Directory.IsKeptOpen(file) && !File.Exists(context.Dirname + "/" + file))
+            {
+                return -Errno.ENOSYS;
+            }
+
+            // The caller's descriptor, written to and left open.
+            using var stream = new DescriptorStream(fd);
+            using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
+            context.Modules.Directory.DumpIndex(file, writer, prefix);
+            return 0;
+        }
+        catch (Exception e)
+        {
+            return Fail(e);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "kmod_list_next")]
+    private static KmodList* ListNext(KmodList* list, KmodList* current) =>
+        list is null || current is null || current->Next == list ? null : current->Next;
+
+    [UnmanagedCallersOnly(EntryPoint = "kmod_list_prev")]
+    private static KmodList* ListPrev(KmodList* list, KmodList* current) =>
+        list is null || current is null || current == list ? null : current->Prev;
+
+    [UnmanagedCallersOnly(EntryPoint = "kmod_list_last")]
+    private static KmodList* ListLast(KmodList* list) => list is null ? null : list->Prev;
+
+    // A failure libkmod would report as an errno: out of memory, or the error a file operation carries.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int Fail(Exception e) => -(e is OutOfMemoryException ? Errno.ENOMEM : Errno.FromException(e));
+}
