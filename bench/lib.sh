@@ -77,8 +77,12 @@ oracle_overhead() {
     done
 }
 
-mean_of() { # <hyperfine json> <command name> -> its mean in seconds
-    awk -v name="\"$2\"" '/"command":/ { c = $2; sub(/,$/, "", c) } /"mean":/ && c == name { m = $2; sub(/,$/, "", m); print m; exit }' "$1"
+mean_of() { # <hyperfine json> <command name> [field] -> its mean wall time (or the field: user, system) in seconds
+    awk -v name="\"$2\"" -v field="\"${3:-mean}\":" '/"command":/ { c = $2; sub(/,$/, "", c) } $1 == field && c == name { m = $2; sub(/,$/, "", m); print m; exit }' "$1"
+}
+
+cpu_of() { # <hyperfine json> <command name> -> its mean CPU time (user + system) in seconds
+    awk -v u="$(mean_of "$1" "$2" user)" -v s="$(mean_of "$1" "$2" system)" 'BEGIN { print u + s }'
 }
 
 median() { # numbers on stdin -> their median
@@ -87,19 +91,23 @@ median() { # numbers on stdin -> their median
 
 # `run_case LABEL ARGS...`: $rounds hyperfine runs of both tools ($runs runs each, $warmup warm-ups),
 # modkit first in odd rounds and kmod first in even ones, so that neither always runs right after the
-# build or in the other's wake; prints the medians of the rounds' means and their ratio.
+# build or in the other's wake; prints the medians of the rounds' means and their ratio, then the same for
+# CPU time (user + system), which a loaded machine disturbs far less than wall time.
 run_case() { # <label> <args...>
     local label=$1; shift
-    local json=$work/result.json round k m
+    local json=$work/result.json round k m kc mc
     local -a order
-    : > "$work/kmod.means"; : > "$work/modkit.means"
+    : > "$work/kmod.means"; : > "$work/modkit.means"; : > "$work/kmod.cpu"; : > "$work/modkit.cpu"
     for ((round = 1; round <= ${rounds:-2}; round++)); do
         order=(-n modkit "$work/modkit/$bench_tool $*" -n kmod "$work/$bench_tool $*")
         ((round % 2)) || order=(-n kmod "$work/$bench_tool $*" -n modkit "$work/modkit/$bench_tool $*")
         hyperfine -N --warmup "${warmup:-2}" --runs "$runs" --export-json "$json" "${order[@]}" >/dev/null
         mean_of "$json" kmod >> "$work/kmod.means"
         mean_of "$json" modkit >> "$work/modkit.means"
+        cpu_of "$json" kmod >> "$work/kmod.cpu"
+        cpu_of "$json" modkit >> "$work/modkit.cpu"
     done
     k=$(median < "$work/kmod.means"); m=$(median < "$work/modkit.means")
-    awk -v label="$label" -v k="$k" -v m="$m" 'BEGIN { printf "%-52s kmod %8.1f ms   modkit %8.1f ms   ratio %.2f\n", label, k * 1000, m * 1000, m / k }'
+    kc=$(median < "$work/kmod.cpu"); mc=$(median < "$work/modkit.cpu")
+    awk -v label="$label" -v k="$k" -v m="$m" -v kc="$kc" -v mc="$mc" 'BEGIN { printf "%-52s kmod %8.1f ms   modkit %8.1f ms   ratio %.2f   cpu: kmod %8.1f ms   modkit %8.1f ms   ratio %.2f\n", label, k * 1000, m * 1000, m / k, kc * 1000, mc * 1000, mc / kc }'
 }
