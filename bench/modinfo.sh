@@ -1,20 +1,20 @@
 #!/usr/bin/env bash
-# ModKit's modinfo against kmod 30's, side by side in one hyperfine run per case (whole processes,
-# start-up included), on the modules of Debian's kernel package. Prints each case's mean times and
-# the ratio ModKit/kmod (below 1.0 means ModKit is faster).
-#   bench/modinfo.sh [--runs N]
+# ModKit's modinfo against kmod's (30 by default, or 34.2: see bench/lib.sh), side by side in rounds of
+# hyperfine runs (whole processes, start-up included), on the modules of Debian's kernel package. Prints
+# each case's median time and the ratio ModKit/kmod (below 1.0 means ModKit is faster).
+#   bench/modinfo.sh [--runs N] [--kmod 30|34]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=10
-[ "${1:-}" = "--runs" ] && runs=$2
 
 . bench/lib.sh
+bench_args "$@"
 bench_setup modinfo
 
 # One process over the whole tree. A command line of 4000 full paths is longer than the kernel lets
 # one argument be (hyperfine -N takes the command as one string), so each module is reached through
 # a short link in a scratch directory: both tools read the same files through the same links.
-for kind in plain xz zst; do
+for kind in "${kinds[@]}"; do
     links=$work/$kind
     mkdir -p "$links"
     n=0
