@@ -306,8 +306,7 @@ internal static unsafe partial class Exports
 
             // The caller's descriptor, written to and left open.
             using var stream = new DescriptorStream(fd);
-            using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
-            context.Modules.Directory.DumpIndex(file, writer, prefix);
+            context.Modules.Directory.DumpIndex(file, stream, prefix);
             return 0;
         }
         catch (Exception e)

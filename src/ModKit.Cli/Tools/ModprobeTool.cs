@@ -344,12 +344,15 @@ internal sealed class ModprobeTool
         {
             ModprobeConfigFormatter.Write(config, writer);
             writer.Write("\n# End of configuration files. Dumping indexes now:\n\n");
-            foreach (string index in new[] { ModuleDirectory.AliasIndex, ModuleDirectory.SymbolIndex })
-            {
-                writer.Flush();
-                _modules.Directory.DumpIndex(index, writer, "alias ");
-            }
         }
+
+        // The indexes go out as the file's bytes, through the dump's own buffer.
+        foreach (string index in new[] { ModuleDirectory.AliasIndex, ModuleDirectory.SymbolIndex })
+        {
+            _modules.Directory.DumpIndex(index, _context.Stdout, "alias ");
+        }
+
+        _context.Stdout.Flush();
 
         return 0;
     }

@@ -131,7 +131,8 @@ internal sealed class IndexNode
         return (uint)slot < (uint)layout.ChildCount ? ChildAt(source, layout, slot) : 0;
     }
 
-    private static uint ChildAt(IndexSource source, in Layout layout, int slot) =>
+    /// <summary>The pointer in child slot <paramref name="slot"/> of a node given by its layout (0 = no child).</summary>
+    public static uint ChildAt(IndexSource source, in Layout layout, int slot) =>
         BinaryPrimitives.ReadUInt32BigEndian(source.Window(layout.ChildrenOffset + ((long)slot * IndexFormat.WordSize), IndexFormat.WordSize));
 
     /// <summary>A node's parts as file offsets (see <see cref="ReadLayout"/>).</summary>

@@ -311,9 +311,9 @@ public sealed class ModuleDirectory : IDisposable
     /// is corrupt, as kmod's dump stops there.
     /// </summary>
     /// <param name="index">The index file name, e.g. <see cref="AliasIndex"/>.</param>
-    /// <param name="writer">Where to write.</param>
+    /// <param name="output">Where to write the bytes (buffered here; not flushed).</param>
     /// <param name="linePrefix">What starts each line (modprobe -c: <c>"alias "</c>).</param>
-    public void DumpIndex(string index, TextWriter writer, string linePrefix)
+    public void DumpIndex(string index, Stream output, string linePrefix)
     {
         var file = OpenIndex(index);
         if (file is null)
@@ -323,7 +323,7 @@ public sealed class ModuleDirectory : IDisposable
 
         try
         {
-            file.Dump(writer, linePrefix, TieOrder);
+            file.Dump(output, linePrefix, TieOrder);
         }
         catch (ModuleFormatException)
         {
