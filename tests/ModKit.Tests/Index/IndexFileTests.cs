@@ -1,3 +1,4 @@
+using System.Text;
 using ModKit.Index;
 
 namespace ModKit.Tests.Index;
@@ -136,6 +137,33 @@ public class IndexFileTests
         var writer = new StringWriter();
         index.Dump(writer);
         Assert.Equal("A upper\na 1\na 0\na* star\nab 3\nb 2\n", writer.ToString());
+    }
+
+    [Fact]
+    public void ByteDumpCopiesKeysAndValuesAsTheFileHasThem()
+    {
+        // kmod writes the index's bytes: a key that is not UTF-8 comes out unchanged.
+        byte[] bytes = (byte[])WorkedExamplePreOrder.Clone();
+        bytes[Array.IndexOf(bytes, (byte)'t')] = 0xFF;
+        using var index = IndexFile.FromBytes(bytes);
+        var output = new MemoryStream();
+        index.Dump(output, "alias ");
+        Assert.Equal([.. "alias ex"u8, 0xFF, .. "4 \nalias unix \n"u8], output.ToArray());
+    }
+
+    [Theory]
+    [InlineData(IndexTieOrder.Mmap)]
+    [InlineData(IndexTieOrder.Stdio)]
+    public void ByteDumpListsWhatEnumerateLists(IndexTieOrder order)
+    {
+        var bytes = new TestIndexBuilder()
+            .Add("a", "1").Add("a", "0", 5).Add("a", "2").Add("a", "3", 5).Add("b", "x", 2).Add("b", "y", 1).Add("ba", "z")
+            .Build(preOrder: true);
+        using var index = IndexFile.FromBytes(bytes);
+        var output = new MemoryStream();
+        index.Dump(output, "p ", order);
+        string expected = string.Concat(index.Enumerate(order).Select(e => $"p {e.Key} {e.Value}\n"));
+        Assert.Equal(expected, Encoding.UTF8.GetString(output.ToArray()));
     }
 
     [Fact]
