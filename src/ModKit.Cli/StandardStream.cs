@@ -13,29 +13,13 @@ namespace ModKit.Cli;
 /// pipe and handlers for SIGINT, SIGQUIT, SIGCONT, SIGCHLD... which costs a short tool run about
 /// 0.2 ms (2-core VM) and is of no use to a tool that never reads the terminal.
 /// </remarks>
-internal sealed unsafe partial class StandardStream(int descriptor) : Stream
+internal sealed unsafe partial class StandardStream(int descriptor) : ModKit.IO.WriteOnlyStream
 {
     private const int EBADF = 9, EINTR = 4, EAGAIN = 11, EPIPE = 32;
     private const short POLLOUT = 4;
 
     // struct stat is 144 bytes on x86_64 and 128 on arm64; room for any of them.
     private const int StatLength = 256;
-
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -104,18 +88,8 @@ internal sealed unsafe partial class StandardStream(int descriptor) : Stream
         return FileStatus(descriptor, status) == 0;
     }
 
-    public override void Flush()
-    {
-    }
-
     /// <summary>Whether the descriptor is a terminal (<c>isatty</c>): C's stdio then buffers output by line.</summary>
     public bool IsTerminal => IsATty(descriptor) == 1;
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
     private static partial nint WriteFile(int descriptor, byte* buffer, nuint count);

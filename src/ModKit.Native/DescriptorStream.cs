@@ -8,26 +8,10 @@ namespace ModKit.Native;
 /// FileStream would write at an offset of its own), without closing it. Stops at the first error, as
 /// kmod's index dump does.
 /// </summary>
-internal sealed unsafe class DescriptorStream(int descriptor) : Stream
+internal sealed unsafe class DescriptorStream(int descriptor) : ModKit.IO.WriteOnlyStream
 {
     private const int EINTR = 4;
     private bool _failed;
-
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -49,14 +33,4 @@ internal sealed unsafe class DescriptorStream(int descriptor) : Stream
             }
         }
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 }
