@@ -13,7 +13,7 @@ namespace ModKit.Cli;
 /// pipe and handlers for SIGINT, SIGQUIT, SIGCONT, SIGCHLD... which costs a short tool run about
 /// 0.2 ms (2-core VM) and is of no use to a tool that never reads the terminal.
 /// </remarks>
-internal sealed unsafe partial class StandardStream(int descriptor) : ModKit.IO.WriteOnlyStream
+internal sealed unsafe class StandardStream(int descriptor) : ModKit.IO.WriteOnlyStream
 {
     private const int EBADF = 9, EINTR = 4, EAGAIN = 11, EPIPE = 32;
     private const short POLLOUT = 4;
@@ -29,7 +29,7 @@ internal sealed unsafe partial class StandardStream(int descriptor) : ModKit.IO.
             nint left = buffer.Length;
             while (left > 0)
             {
-                nint written = WriteFile(descriptor, next, (nuint)left);
+                nint written = SystemCalls.Write(descriptor, next, (nuint)left);
                 if (written < 0)
                 {
                     int error = Marshal.GetLastPInvokeError();
@@ -51,8 +51,8 @@ internal sealed unsafe partial class StandardStream(int descriptor) : ModKit.IO.
                     if (error == EAGAIN)
                     {
                         // A non-blocking descriptor: wait until it takes more, then write again.
-                        var poll = new PollDescriptor { Descriptor = descriptor, Events = POLLOUT };
-                        Poll(&poll, 1, -1);
+                        var poll = new SystemCalls.PollDescriptor { Descriptor = descriptor, Events = POLLOUT };
+                        SystemCalls.Poll(&poll, 1, -1);
                         continue;
                     }
 
@@ -74,10 +74,13 @@ internal sealed unsafe partial class StandardStream(int descriptor) : ModKit.IO.
     /// </summary>
     public static void Reserve(int descriptor)
     {
-        int opened = OpenFile("/dev/null\0"u8, OpenWriteOnly | OpenCloseOnExec);
-        if (opened >= 0 && opened != descriptor)
+        fixed (byte* path = "/dev/null\0"u8)
         {
-            CloseFile(opened);
+            int opened = SystemCalls.Open(path, SystemCalls.O_WRONLY | SystemCalls.O_CLOEXEC);
+            if (opened >= 0 && opened != descriptor)
+            {
+                SystemCalls.Close(opened);
+            }
         }
     }
 
@@ -85,37 +88,9 @@ internal sealed unsafe partial class StandardStream(int descriptor) : ModKit.IO.
     public bool IsOpen()
     {
         byte* status = stackalloc byte[StatLength];
-        return FileStatus(descriptor, status) == 0;
+        return SystemCalls.FileStatus(descriptor, status) == 0;
     }
 
     /// <summary>Whether the descriptor is a terminal (<c>isatty</c>): C's stdio then buffers output by line.</summary>
-    public bool IsTerminal => IsATty(descriptor) == 1;
-
-    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
-    private static partial nint WriteFile(int descriptor, byte* buffer, nuint count);
-
-    private const int OpenWriteOnly = 1, OpenCloseOnExec = 0x80000;
-
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true)]
-    private static partial int OpenFile(ReadOnlySpan<byte> path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int CloseFile(int descriptor);
-
-    [LibraryImport("libc", EntryPoint = "isatty")]
-    private static partial int IsATty(int descriptor);
-
-    [LibraryImport("libc", EntryPoint = "fstat", SetLastError = true)]
-    private static partial int FileStatus(int descriptor, byte* status);
-
-    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
-    private static partial int Poll(PollDescriptor* descriptors, nuint count, int timeout);
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct PollDescriptor
-    {
-        public int Descriptor;
-        public short Events;
-        public short ReturnedEvents;
-    }
+    public bool IsTerminal => SystemCalls.IsATty(descriptor) == 1;
 }

@@ -19,10 +19,19 @@ internal sealed class StderrWriter(Stream stderr) : TextWriter
             return;
         }
 
+        WriteOrDrop(stderr, Encoding.UTF8.GetBytes(value));
+    }
+
+    /// <summary>
+    /// Writes <paramref name="bytes"/> to a standard stream at once (no buffering, as C's stderr), dropping them
+    /// when they cannot be written, as C's stdio does.
+    /// </summary>
+    public static void WriteOrDrop(Stream stream, ReadOnlySpan<byte> bytes)
+    {
         try
         {
-            stderr.Write(Encoding.UTF8.GetBytes(value));
-            stderr.Flush();
+            stream.Write(bytes);
+            stream.Flush();
         }
         catch (IOException)
         {

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace ModKit.Cli;
@@ -10,11 +9,10 @@ namespace ModKit.Cli;
 /// (kmod 30 and 34.2 both do, seen with strace).
 /// Used by Program only; tools get a delegate.
 /// </summary>
-internal static unsafe partial class SyslogWriter
+internal static unsafe class SyslogWriter
 {
     private const int LogDaemon = 3 << 3;
     private const int AF_UNIX = 1, SOCK_DGRAM = 2, SOCK_CLOEXEC = 0x80000;
-    private const int O_WRONLY = 1, O_NOCTTY = 0x100, O_CLOEXEC = 0x80000;
     private const int MSG_NOSIGNAL = 0x4000;
 
     public static Action<int, string> For(string program) => (priority, message) => Send(program, priority, message);
@@ -33,7 +31,7 @@ internal static unsafe partial class SyslogWriter
 
     private static bool SendToLog(byte[] datagram)
     {
-        int socket = Socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        int socket = SystemCalls.Socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         if (socket < 0)
         {
             return false;
@@ -47,19 +45,19 @@ internal static unsafe partial class SyslogWriter
             address[1] = 0;
             "/dev/log"u8.CopyTo(new Span<byte>(address + 2, 9));
             address[10] = 0;
-            if (Connect(socket, address, 2 + 9) < 0)
+            if (SystemCalls.Connect(socket, address, 2 + 9) < 0)
             {
                 return false;
             }
 
             fixed (byte* data = datagram)
             {
-                return SendData(socket, data, (nuint)datagram.Length, MSG_NOSIGNAL) >= 0;
+                return SystemCalls.Send(socket, data, (nuint)datagram.Length, MSG_NOSIGNAL) >= 0;
             }
         }
         finally
         {
-            Close(socket);
+            SystemCalls.Close(socket);
         }
     }
 
@@ -67,7 +65,7 @@ internal static unsafe partial class SyslogWriter
     {
         fixed (byte* path = "/dev/console\0"u8)
         {
-            int console = Open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+            int console = SystemCalls.Open(path, SystemCalls.O_WRONLY | SystemCalls.O_NOCTTY | SystemCalls.O_CLOEXEC);
             if (console < 0)
             {
                 return; // like glibc: the message is lost
@@ -75,28 +73,10 @@ internal static unsafe partial class SyslogWriter
 
             fixed (byte* data = line)
             {
-                _ = Write(console, data, (nuint)line.Length);
+                _ = SystemCalls.Write(console, data, (nuint)line.Length);
             }
 
-            Close(console);
+            SystemCalls.Close(console);
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
-    private static partial int Socket(int domain, int type, int protocol);
-
-    [LibraryImport("libc", EntryPoint = "connect", SetLastError = true)]
-    private static partial int Connect(int socket, byte* address, uint length);
-
-    [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
-    private static partial nint SendData(int socket, byte* data, nuint length, int flags);
-
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true)]
-    private static partial int Open(byte* path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
-    private static partial nint Write(int descriptor, byte* data, nuint length);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int Close(int descriptor);
 }

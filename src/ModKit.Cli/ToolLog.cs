@@ -21,7 +21,7 @@ internal sealed class ToolLog(string program, Stream stderr)
     public int Verbosity { get; set; } = LogErr;
 
     /// <summary>Sends messages to syslog from now on (<c>log_open(true)</c>); <see langword="null"/> keeps standard error.</summary>
-    public void UseSyslog(Action<int, string>? sink) => _syslog = sink;
+    private void UseSyslog(Action<int, string>? sink) => _syslog = sink;
 
     /// <summary>
     /// Chooses where messages go once the options are read (<c>log_open</c>): syslog when <paramref name="syslog"/>
@@ -65,18 +65,7 @@ internal sealed class ToolLog(string program, Stream stderr)
     }
 
     /// <summary>Writes a raw line (already formatted) to standard error; dropped when that cannot be written, as C's stderr drops it.</summary>
-    public void Raw(string text)
-    {
-        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
-        try
-        {
-            stderr.Write(bytes);
-            stderr.Flush();
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Raw(string text) => StderrWriter.WriteOrDrop(stderr, System.Text.Encoding.UTF8.GetBytes(text));
 
     private void Write(int priority, string name, string message, bool newline = true)
     {

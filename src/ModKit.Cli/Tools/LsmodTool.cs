@@ -84,10 +84,7 @@ internal static class LsmodTool
             }
         }
 
-        if (syslog)
-        {
-            log.UseSyslog(context.Syslog?.Invoke(log.Program) ?? ((_, _) => { }));
-        }
+        log.Open(context, syslog);
 
         if (parser.Remaining.Count != 0)
         {

@@ -131,15 +131,7 @@ internal sealed class ModprobeTool
         }
 
         // With standard error closed, messages go to syslog as with -s (upstream kmod 31; Debian 12's kmod 30 snapshot too).
-        if (!syslog && _context.Profile.SyslogWhenStderrClosed && !_context.StderrIsOpen())
-        {
-            syslog = true;
-        }
-
-        if (syslog)
-        {
-            _log.UseSyslog(_context.Syslog?.Invoke(_log.Program) ?? ((_, _) => { }));
-        }
+        _log.Open(_context, syslog, _context.Profile.SyslogWhenStderrClosed);
 
         var args = parser.Remaining;
 

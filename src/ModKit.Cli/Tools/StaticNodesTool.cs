@@ -106,7 +106,7 @@ internal static class StaticNodesTool
             // Write errors (a full disk, a closed standard output) go unreported, as kmod ignores fprintf's result.
             Action<ReadOnlyMemory<byte>> sink = file is not null
                 ? bytes => file.Write(bytes.Span)
-                : bytes => WriteToStdout(context, bytes);
+                : bytes => StderrWriter.WriteOrDrop(context.Stdout, bytes.Span);
             bool terminal = file?.IsTerminal ?? context.Stdout is StandardStream { IsTerminal: true };
             using var buffered = new FullyBufferedOutput(sink, lineBuffered: terminal);
             int status = 0;
@@ -134,29 +134,7 @@ internal static class StaticNodesTool
     // A message on standard error, which may be closed: C's stderr then drops it.
     private static void Complain(ToolContext context, string message) => Complain(context, System.Text.Encoding.UTF8.GetBytes(message));
 
-    private static void Complain(ToolContext context, ReadOnlySpan<byte> message)
-    {
-        try
-        {
-            context.Stderr.Write(message);
-            context.Stderr.Flush();
-        }
-        catch (IOException)
-        {
-        }
-    }
-
-    private static void WriteToStdout(ToolContext context, ReadOnlyMemory<byte> bytes)
-    {
-        try
-        {
-            context.Stdout.Write(bytes.Span);
-            context.Stdout.Flush();
-        }
-        catch (IOException)
-        {
-        }
-    }
+    private static void Complain(ToolContext context, ReadOnlySpan<byte> message) => StderrWriter.WriteOrDrop(context.Stderr, message);
 
     private static void WriteHelp(ToolContext context, string program)
     {
