@@ -2,14 +2,15 @@
 # Builds the NativeAOT multi-call binary artifacts/bin/modkit and the tool links beside it, and
 # libkmod's ABI as a NativeAOT shared library, artifacts/lib/libkmod.so.2 (src/ModKit.Native).
 # NativeAOT needs clang (or gcc) and binutils' objcopy; the binary is linked statically with the
-# decompressors' archives (liblzma-dev, libzstd-dev, zlib1g-dev). Missing packages are installed.
+# decompressors' archives (liblzma-dev, libzstd-dev, zlib1g-dev). The manual pages (man/*.scd) are
+# rendered with scdoc into artifacts/man/man5 and man8. Missing packages are installed.
 # Extra arguments go to dotnet publish: ./build.sh -p:StaticExecutable=false links them dynamically.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 need=()
 command -v clang >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1 || need+=(clang)
-for package in binutils zlib1g-dev liblzma-dev libzstd-dev; do
+for package in binutils zlib1g-dev liblzma-dev libzstd-dev scdoc; do
     dpkg -s "$package" >/dev/null 2>&1 || need+=("$package")
 done
 if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ]; then
@@ -32,4 +33,14 @@ mkdir -p artifacts/lib
 dotnet publish src/ModKit.Native/ModKit.Native.csproj -c Release -r linux-x64 --nologo -v quiet \
     -p:DebugType=none -o artifacts/publish-native "$@" >&2
 install -m 0755 artifacts/publish-native/ModKit.Native.so artifacts/lib/libkmod.so.2
+
+# Manual pages: section from the name (modprobe.d.5.scd -> man5/modprobe.d.5); dated by the last commit
+# that touched them, so that a rebuild gives the same bytes.
+SOURCE_DATE_EPOCH=$(git log -1 --format=%ct -- man 2>/dev/null || true)
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-0}
+for source in man/*.scd; do
+    page=$(basename "$source" .scd)
+    mkdir -p "artifacts/man/man${page##*.}"
+    scdoc <"$source" >"artifacts/man/man${page##*.}/$page"
+done
 echo "$out/modkit"
