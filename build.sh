@@ -3,7 +3,8 @@
 # libkmod's ABI as a NativeAOT shared library, artifacts/lib/libkmod.so.2 (src/ModKit.Native).
 # NativeAOT needs clang (or gcc) and binutils' objcopy; the binary is linked statically with the
 # decompressors' archives (liblzma-dev, libzstd-dev, zlib1g-dev). The manual pages (man/*.scd) are
-# rendered with scdoc into artifacts/man/man5 and man8. Missing packages are installed.
+# rendered with scdoc into artifacts/man/man5 and man8, and the shell completions (completions/) laid out
+# for bash, zsh and fish under artifacts/completions. Missing packages are installed.
 # Extra arguments go to dotnet publish: ./build.sh -p:StaticExecutable=false links them dynamically.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -42,5 +43,18 @@ for source in man/*.scd; do
     page=$(basename "$source" .scd)
     mkdir -p "artifacts/man/man${page##*.}"
     scdoc <"$source" >"artifacts/man/man${page##*.}/$page"
+done
+
+# Shell completions, one file per command as each shell looks them up: bash-completion and zsh by the
+# command's name (links to the one script), fish by <command>.fish (the shared functions, then the command's).
+tools="modkit kmod insmod rmmod lsmod modinfo modprobe depmod"
+rm -rf artifacts/completions
+mkdir -p artifacts/completions/bash artifacts/completions/zsh artifacts/completions/fish
+install -m 0644 completions/bash/modkit artifacts/completions/bash/modkit
+install -m 0644 completions/zsh/_modkit artifacts/completions/zsh/_modkit
+for tool in $tools; do
+    [ "$tool" = modkit ] || ln -sfn modkit "artifacts/completions/bash/$tool"
+    [ "$tool" = modkit ] || ln -sfn _modkit "artifacts/completions/zsh/_$tool"
+    cat completions/fish/common.fish "completions/fish/$tool.fish" >"artifacts/completions/fish/$tool.fish"
 done
 echo "$out/modkit"
