@@ -12,3 +12,4 @@ complete -c modinfo -s k -l set-version -x -a '(__modkit_releases)' -d 'kernel r
 complete -c modinfo -s b -l basedir -x -a '(__fish_complete_directories)' -d 'root folder'
 complete -c modinfo -s V -l version -d 'show version'
 complete -c modinfo -s h -l help -d 'show help'
+complete -c modinfo -l json -d 'print JSON'

@@ -143,7 +143,8 @@ public sealed class CompletionTests
             "depmod" => (kmod30 ? DepmodOptions.Kmod30 : DepmodOptions.Kmod34).Table,
             _ => throw new ArgumentOutOfRangeException(nameof(tool)),
         };
-        return table is null ? [] : Options(table);
+        // kmod 30's lsmod reads no options; ModKit's takes --json as its one argument.
+        return table is null ? [LsmodOptions.JsonArgument] : Options(table);
     }
 
     private static IEnumerable<string> Options(OptionTable table) =>
