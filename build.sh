@@ -2,7 +2,8 @@
 # Builds the NativeAOT multi-call binary artifacts/bin/modkit and the tool links beside it, and
 # libkmod's ABI as a NativeAOT shared library, artifacts/lib/libkmod.so.2 (src/ModKit.Native).
 # NativeAOT needs clang (or gcc) and binutils' objcopy; the binary is linked statically with the
-# decompressors' archives (liblzma-dev, libzstd-dev, zlib1g-dev). The manual pages (man/*.scd) are
+# decompressors' archives (liblzma-dev, libzstd-dev, zlib1g-dev). The library is packed for NuGet into
+# artifacts/nuget. The manual pages (man/*.scd) are
 # rendered with scdoc into artifacts/man/man5 and man8, and the shell completions (completions/) laid out
 # for bash, zsh and fish under artifacts/completions. Missing packages are installed.
 # Extra arguments go to dotnet publish: ./build.sh -p:StaticExecutable=false links them dynamically.
@@ -34,6 +35,10 @@ mkdir -p artifacts/lib
 dotnet publish src/ModKit.Native/ModKit.Native.csproj -c Release -r linux-x64 --nologo -v quiet \
     -p:DebugType=none -o artifacts/publish-native "$@" >&2
 install -m 0755 artifacts/publish-native/ModKit.Native.so artifacts/lib/libkmod.so.2
+
+# The library as a NuGet package (ModKit.<version>.nupkg; examples/ModuleList uses it from there).
+rm -rf artifacts/nuget
+dotnet pack src/ModKit/ModKit.csproj -c Release --nologo -v quiet -o artifacts/nuget "$@" >&2
 
 # Manual pages: section from the name (modprobe.d.5.scd -> man5/modprobe.d.5); dated by the last commit
 # that touched them, so that a rebuild gives the same bytes.

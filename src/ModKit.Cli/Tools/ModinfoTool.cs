@@ -310,7 +310,7 @@ internal sealed class ModinfoTool
             return true;
         }
 
-        var parameters = new ParameterList();
+        var parameters = new ModuleParameterList();
         foreach (var entry in entries)
         {
             var key = entry.RawKey.Span;
@@ -370,7 +370,7 @@ internal sealed class ModinfoTool
     // modinfo -p / -F parm: "<name>:<desc> (<type>)", "<name>:<desc>" or "<name>: (<type>)".
     private void PrintParameters(List<ModInfoEntry> entries)
     {
-        var parameters = new ParameterList();
+        var parameters = new ModuleParameterList();
         foreach (var entry in entries)
         {
             if (entry.KeyIs("parm"u8) || entry.KeyIs("parmtype"u8))
@@ -399,18 +399,13 @@ internal sealed class ModinfoTool
         }
     }
 
-    private void Collect(ParameterList parameters, ModInfoEntry entry)
+    private void Collect(ModuleParameterList parameters, ModInfoEntry entry)
     {
-        var value = entry.RawValue;
-        int colon = value.Span.IndexOf((byte)':');
-        if (colon < 0)
+        if (!parameters.TryAdd(entry))
         {
             _out.Flush();
             _log.Error($"Found invalid \"{entry.Key}={entry.Value}\": missing ':'");
-            return;
         }
-
-        parameters.Add(value[..colon], value[(colon + 1)..], isType: entry.KeyIs("parmtype"u8));
     }
 
     // A message on standard error, and with --json an error object for the argument.
@@ -439,7 +434,7 @@ internal sealed class ModinfoTool
         writer.WriteString("filename", filename);
         writer.WriteBoolean("builtin", filename is null);
         writer.WriteStartArray("fields");
-        var parameters = new ParameterList();
+        var parameters = new ModuleParameterList();
         foreach (var entry in entries)
         {
             if (entry.KeyIs("parm"u8) || entry.KeyIs("parmtype"u8))
