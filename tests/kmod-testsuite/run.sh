@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# kmod's own libkmod API tests (test-init, test-initstate, test-loaded, test-new-module,
+# test-dependencies of kmod's testsuite) run against a shared libkmod.so.2: Debian's (the control) and
+# ModKit's. Nothing of kmod's is in this repository: its sources are checked out at run time (kmod's git
+# mirror when this machine has one, else a shallow clone from GitHub) into ~/.cache/modkit/kmod-testsuite.
+#
+#   tests/kmod-testsuite/run.sh [NAME=LIBRARY ...]
+#       default: debian=/lib/x86_64-linux-gnu/libkmod.so.2 modkit=$MODKIT_LIBKMOD (or artifacts/lib/libkmod.so.2)
+#
+# kmod builds these tests against a static copy of its library (libkmod-internal) and runs each in a
+# child with LD_PRELOAD traps: path.so (open, stat, fopen, opendir ... of absolute paths go to the
+# test's rootfs), uname.so, init_module.so and delete_module.so (the module calls return what the
+# test asks and fake /sys/module). Here the same C files are compiled directly with gcc (kmod 30 is
+# built with autotools; only its config.h is written here), the test programs link the shared library
+# under test instead, and the traps keep their own static copy of kmod's code (init_module.so asks
+# libkmod for a module's init state) with every symbol of it made local, so that the preloaded trap
+# never interposes the library under test. modkit-trap.c (beside this script, ours; compiled into the
+# test programs, whose exported symbols come before the preloaded traps) adds the calls
+# ModKit makes that kmod 30's path.so does not wrap (statx, openat) and passes the .NET runtime's
+# syscall(__NR_membarrier) to libc, where init_module.so's syscall() aborts.
+# MODKIT_KMOD=30 is set for every run (kmod 30's tests, kmod 30's behaviour).
+# Prints a table test x library (PASS/FAIL per test; "exit" the run of the whole program, which stops at
+# its first failure); exit status 0 when ModKit's column equals the control's.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+tag=v30
+tests=(test-init test-initstate test-loaded test-new-module test-dependencies)
+cache=${MODKIT_CACHE:-$HOME/.cache/modkit}/kmod-testsuite/$tag
+mirror=/work/.mirror/kmod-project+kmod/repo
+log() { echo "kmod-testsuite: $*" >&2; }
+
+libraries=("$@")
+if [ ${#libraries[@]} -eq 0 ]; then
+    libraries=(debian=/lib/x86_64-linux-gnu/libkmod.so.2 "modkit=${MODKIT_LIBKMOD:-$repo/artifacts/lib/libkmod.so.2}")
+fi
+for p in gcc libc6-dev libkmod-dev git; do
+    dpkg -s "$p" >/dev/null 2>&1 || { log "installing $p"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$p" >&2; }
+done
+
+# kmod's sources at the tag, once.
+src=$cache/src
+if [ ! -f "$src/testsuite/testsuite.c" ]; then
+    rm -rf "$src.tmp" && mkdir -p "$src.tmp"
+    if [ -d "$mirror" ] && git -C "$mirror" rev-parse -q --verify "refs/tags/$tag" >/dev/null; then
+        git -C "$mirror" archive "$tag" | tar -x -C "$src.tmp"
+    else
+        git clone -q --depth 1 --branch "$tag" https://github.com/kmod-project/kmod.git "$src.tmp"
+    fi
+    mv -T "$src.tmp" "$src"
+fi
+
+# The build: what kmod 30's configure would find on Debian 12, without compression (the traps read plain
+# modules only). ABS_TOP_BUILDDIR: where testsuite.c looks for the traps (testsuite/.libs/*.so).
+build=$cache/build
+key=$(cat "$here/run.sh" "$here/modkit-trap.c" | sha256sum | cut -c1-16)
+if [ "$(cat "$build/.key" 2>/dev/null)" != "$key" ]; then
+    log "building kmod $tag's testsuite pieces in $build"
+    rm -rf "$build" && mkdir -p "$build/testsuite/.libs" "$build/obj"
+    cat > "$build/config.h" <<'EOF'
+#define PACKAGE "kmod"
+#define VERSION "30"
+#define SYSCONFDIR "/etc"
+#define KMOD_FEATURES "-ZSTD -XZ -ZLIB -LIBCRYPTO -EXPERIMENTAL"
+#define ENABLE_LOGGING 1
+#define HAVE___XSTAT 1
+#define HAVE_SECURE_GETENV 1
+#define HAVE_STRUCT_STAT_ST_MTIM 1
+#define HAVE_DECL_STRNDUPA 1
+#define HAVE_DECL_BE32TOH 1
+#define HAVE_LINUX_MODULE_H 1
+#define HAVE_STATIC_ASSERT 1
+#define HAVE_NORETURN 1
+#define HAVE___BUILTIN_UADDL_OVERFLOW 1
+#define HAVE___BUILTIN_UADDLL_OVERFLOW 1
+EOF
+    cflags=(-O1 -g -fPIC -D_GNU_SOURCE -include "$build/config.h" -I "$src" -I "$src/testsuite" -w
+        "-DABS_TOP_BUILDDIR=\"$build\"" "-DTESTSUITE_ROOTFS=\"$build/testsuite/rootfs/\"")
+    objects() { # <archive> <sources...>
+        local archive=$1 o; shift
+        for c in "$@"; do
+            o=$build/obj/$(basename "$(dirname "$c")")-$(basename "$c" .c).o
+            gcc "${cflags[@]}" -c -o "$o" "$src/$c"
+            ar rcs "$archive" "$o"
+        done
+    }
+    objects "$build/libshared.a" shared/array.c shared/hash.c shared/scratchbuf.c shared/strbuf.c shared/util.c
+    objects "$build/libkmod-internal.a" libkmod/libkmod.c libkmod/libkmod-list.c libkmod/libkmod-config.c \
+        libkmod/libkmod-index.c libkmod/libkmod-module.c libkmod/libkmod-file.c libkmod/libkmod-elf.c \
+        libkmod/libkmod-signature.c
+    objects "$build/libtestsuite.a" testsuite/testsuite.c
+    # The traps: the archives' symbols local (--exclude-libs), so kmod_new & co. of init_module.so are its own.
+    for trap in uname path init_module delete_module; do
+        gcc "${cflags[@]}" -shared -o "$build/testsuite/.libs/$trap.so" "$src/testsuite/$trap.c" \
+            -Wl,--exclude-libs,ALL "$build/libkmod-internal.a" "$build/libshared.a" -ldl
+    done
+    gcc "${cflags[@]}" -c -o "$build/modkit-trap.o" "$here/modkit-trap.c"
+    # The rootfs as kmod's Makefile makes it (rootfs-pristine plus the module-playground's cached .ko files).
+    cp -r "$src/testsuite/module-playground" "$build/module-playground"
+    cp "$build"/module-playground/cache/*.ko "$build/module-playground/"
+    echo "$key" > "$build/.key"
+fi
+# Which public libkmod symbols a trap exports (must be none: it would replace the library under test).
+if nm -D --defined-only "$build"/testsuite/.libs/*.so | grep -q ' T kmod_'; then
+    log "a trap exports libkmod functions:"; nm -D --defined-only "$build"/testsuite/.libs/*.so | grep ' T kmod_' >&2
+    exit 1
+fi
+
+fresh_rootfs() {
+    rm -rf "$build/testsuite/rootfs"
+    cp -r "$src/testsuite/rootfs-pristine" "$build/testsuite/rootfs"
+    find "$build/testsuite/rootfs" -type f -name .gitignore -delete
+    bash "$src/testsuite/populate-modules.sh" "$build/module-playground" "$build/testsuite/rootfs" "$build/config.h"
+    touch "$build/testsuite/stamp-rootfs"
+}
+
+# MODKIT_EXTRA_TRAP=0 leaves modkit-trap.c out (to see what kmod's traps alone give).
+extra_trap=("$build/modkit-trap.o" -ldl)
+for symbol in statx openat openat64 syscall; do extra_trap+=("-Wl,--export-dynamic-symbol=$symbol"); done
+[ "${MODKIT_EXTRA_TRAP:-1}" = 1 ] || extra_trap=()
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+names=()
+for lib in "${libraries[@]}"; do
+    name=${lib%%=*} path=${lib#*=}
+    [ -f "$path" ] || { log "no library $path"; exit 1; }
+    names+=("$name")
+    mkdir -p "$results/$name"
+    for t in "${tests[@]}"; do
+        bin=$build/bin-$name/$t
+        mkdir -p "$(dirname "$bin")"
+        gcc -O1 -g -D_GNU_SOURCE -include "$build/config.h" -I "$src" -I "$src/testsuite" -w \
+            "-DABS_TOP_BUILDDIR=\"$build\"" "-DTESTSUITE_ROOTFS=\"$build/testsuite/rootfs/\"" \
+            -o "$bin" "$src/testsuite/$t.c" "$build/libtestsuite.a" "$build/libshared.a" \
+            "${extra_trap[@]}" "$path" "-Wl,-rpath,$(dirname "$path")" -lrt
+        # The program must really run on the library under test.
+        actual=$(ldd "$bin" | awk '$1 == "libkmod.so.2" { print $3 }')
+        [ "$(readlink -f "$actual")" = "$(readlink -f "$path")" ] || { log "$bin loads $actual, not $path"; exit 1; }
+        fresh_rootfs
+        # Each test alone (by name), then the whole program as kmod's "make check" runs it.
+        for case in $("$bin" -l | sed -n 's/^\t\([a-z_0-9]*\),.*/\1/p' | awk '!seen[$0]++'); do
+            # (stdbuf: the harness forks with its stdout buffered, which repeats lines in a file.)
+            # kmod 30's harness exits 0 from a failed test run by name (it returns the raw wait status,
+            # 256): the verdict is its log line.
+            if MODKIT_KMOD=30 timeout 60 stdbuf -oL "$bin" "$case" >"$results/$name/$t.$case.log" 2>&1 \
+                && grep -Eq "(PASSED|EXPECTED FAIL): $case\$" "$results/$name/$t.$case.log" \
+                && ! grep -q 'FAILED' "$results/$name/$t.$case.log"; then
+                echo PASS > "$results/$name/$t.$case"
+            else
+                echo FAIL > "$results/$name/$t.$case"
+            fi
+            echo "$t $case" >> "$results/cases.$name"
+        done
+        fresh_rootfs
+        if MODKIT_KMOD=30 timeout 300 stdbuf -oL "$bin" \
+            >"$results/$name/$t.all.log" 2>&1; then
+            echo "exit 0" > "$results/$name/$t.all"
+        else
+            echo "exit $?" > "$results/$name/$t.all"
+        fi
+        # and how many of its tests passed (it stops at the first failure)
+        echo "$(cat "$results/$name/$t.all"), $(grep -cE '(PASSED|EXPECTED FAIL): ' "$results/$name/$t.all.log")/$("$bin" -l | grep -c '^	') passed" > "$results/$name/$t.all"
+        echo "$t (whole program)" >> "$results/cases.$name"
+    done
+done
+
+# The table: one row a test case, one column a library.
+first=${names[0]}
+printf '%-18s %-32s' "program" "test"
+for n in "${names[@]}"; do printf ' %-8s' "$n"; done
+printf '\n'
+status=0
+while read -r t case rest; do
+    [ "$case" = "(whole" ] && case=all
+    printf '%-18s %-32s' "$t" "$([ "$case" = all ] && echo "(whole program)" || echo "$case")"
+    for n in "${names[@]}"; do
+        r=$(cat "$results/$n/$t.$case" 2>/dev/null || echo "-")
+        printf ' %-18s' "$r"
+        [ "$r" = "$(cat "$results/$first/$t.$case")" ] || status=1
+    done
+    printf '\n'
+done < "$results/cases.$first"
+# The logs of what failed, for the report.
+for n in "${names[@]}"; do
+    for f in "$results/$n"/*; do
+        case $f in *.log) continue ;; esac
+        if grep -q 'FAIL\|exit [1-9]' "$f"; then
+            echo "--- $n $(basename "$f"):"
+            tail -15 "$f.log" | sed 's/^/    /'
+        fi
+    done
+done
+exit $status
