@@ -38,6 +38,11 @@ for p in gcc libc6-dev libkmod-dev git; do
     dpkg -s "$p" >/dev/null 2>&1 || { log "installing $p"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$p" >&2; }
 done
 
+# One run at a time per cache (several worktrees share it).
+mkdir -p "$cache"
+exec 9>"$cache/.lock"
+flock 9
+
 # kmod's sources at the tag, once.
 src=$cache/src
 if [ ! -f "$src/testsuite/testsuite.c" ]; then
