@@ -2,7 +2,10 @@
  * libkmod.so.2). Compiled into each test program and exported from it (--export-dynamic-symbol): the
  * program comes first in the lookup order, before the traps the testsuite preloads in each test's child
  * (it replaces LD_PRELOAD with its own) and before libc, for the library's calls too.
- * - statx and openat, which path.c does not redirect: an absolute path goes into the test's rootfs by the
+ * - statx, openat, fstatat and, for kmod 34.2's path.c, lstat and glibc's old __xstat64/__lxstat64
+ *   (which the .NET runtime's prebuilt System.Native calls for File and Directory; kmod 34.2 wraps them only
+ *   where the headers still declare __xstat, and Debian 12's no longer do), which path.c does not
+ *   redirect: an absolute path goes into the test's rootfs by the
  *   rule path.c uses: when TESTSUITE_ROOTFS is set (the testsuite sets it in the child of a test that has a
  *   rootfs), an absolute path that is not already under the build folder gets the rootfs in front.
  *   Without TESTSUITE_ROOTFS nothing changes.
@@ -10,7 +13,9 @@
  *   the runtime calls syscall(__NR_membarrier, ...) when it starts. finit_module goes to the next
  *   definition (the preloaded trap's, or libc's), every other call to libc's with six arguments.
  * MODKIT_TRAP_LOG=1 shows each redirected call on stderr. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -54,6 +59,47 @@ int statx(int directory, const char *path, int flags, unsigned int mask, struct 
         return -1;
     return next(directory, target, flags, mask, buffer);
 }
+
+/* lstat, lstat64 (the same on x86-64) */
+#define WRAP_LSTAT(name, type)                                                          \
+    int name(const char *path, type *buffer)                                            \
+    {                                                                                   \
+        static int (*next)(const char *, type *);                                       \
+        char moved[PATH_MAX * 2];                                                       \
+        const char *target = redirect(#name, path, moved, sizeof(moved));               \
+        if (next == NULL)                                                               \
+            next = (int (*)(const char *, type *))dlsym(RTLD_NEXT, #name);              \
+        return target == NULL ? -1 : next(target, buffer);                              \
+    }
+WRAP_LSTAT(lstat, struct stat)
+WRAP_LSTAT(lstat64, struct stat64)
+
+#define WRAP_FSTATAT(name, type)                                                        \
+    int name(int directory, const char *path, type *buffer, int flags)                  \
+    {                                                                                   \
+        static int (*next)(int, const char *, type *, int);                             \
+        char moved[PATH_MAX * 2];                                                       \
+        const char *target = redirect(#name, path, moved, sizeof(moved));               \
+        if (next == NULL)                                                               \
+            next = (int (*)(int, const char *, type *, int))dlsym(RTLD_NEXT, #name);    \
+        return target == NULL ? -1 : next(directory, target, buffer, flags);            \
+    }
+WRAP_FSTATAT(fstatat, struct stat)
+WRAP_FSTATAT(fstatat64, struct stat64)
+
+/* glibc's versioned stat entry points: __xstat64(version, path, buffer) and the lstat one */
+#define WRAP_XSTAT(name)                                                                \
+    int name(int version, const char *path, struct stat64 *buffer)                      \
+    {                                                                                   \
+        static int (*next)(int, const char *, struct stat64 *);                         \
+        char moved[PATH_MAX * 2];                                                       \
+        const char *target = redirect(#name, path, moved, sizeof(moved));               \
+        if (next == NULL)                                                               \
+            next = (int (*)(int, const char *, struct stat64 *))dlsym(RTLD_NEXT, #name); \
+        return target == NULL ? -1 : next(version, target, buffer);                     \
+    }
+WRAP_XSTAT(__xstat64)
+WRAP_XSTAT(__lxstat64)
 
 static int open_at(const char *name, int directory, const char *path, int flags, va_list args)
 {
