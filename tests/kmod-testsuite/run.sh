@@ -232,7 +232,7 @@ for lib in "${libraries[@]}"; do
             fi
             echo "$t $case" >> "$results/cases.$name"
         done
-        if [ "$(echo "$cases" | wc -l)" != "$("$bin" -l | grep -c '^	')" ]; then
+        if "$bin" -l | grep -q '^	modprobe_config,'; then
             echo "not run (a tool test)" > "$results/$name/$t.all"
             echo "$t (whole program)" >> "$results/cases.$name"
             continue
