@@ -17,6 +17,9 @@
 # package's own .ko.xz),
 # "# tree: ext4 jbd2" (Debian modules copied to their place under /lib/modules/<release>, with
 # examples/hello as extra/hello.ko, and indexed there by that release's kmod depmod) and
+# "# libkmod: client" (tests/vm/libkmod-load.c, linked once against that release's libkmod, as
+# /kmod/bin/libkmod-load, and once against ModKit's libkmod.so.2, as /modkit/bin/libkmod-load with its
+# run path /modkit/lib, where the library goes; Debian 13: trixie's libkmod 34.2 and libm beside its glibc),
 # "# append: module.sig_enforce=1" (kernel command-line words) and "# timeout: 600" (seconds for
 # the boot, default 300; MODKIT_VM_TIMEOUT overrides both). Each scenario boots once; its serial
 # output (between the init's markers) is printed on stdout under a "== <scenario>" header (with
@@ -25,7 +28,8 @@
 # Prepares, once and outside git: the kernel package (scripts/fetch-kernel.sh), the matching
 # linux-headers (apt-get; Debian 13: in the trixie root), examples/hello built against them, and the
 # NativeAOT binary (build.sh).
-# Environment: MODKIT_BIN (a built binary), MODKIT_VM_KEEP=1 (keep the boot files),
+# Environment: MODKIT_BIN (a built binary), MODKIT_LIBKMOD (a built libkmod.so.2; default the one
+# build.sh puts beside MODKIT_BIN's artifacts), MODKIT_VM_KEEP=1 (keep the boot files),
 # MODKIT_VM_APPEND (more kernel command-line words), MODKIT_VM_TIMEOUT (seconds per boot).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -96,6 +100,24 @@ modkit=${MODKIT_BIN:-}
 if [ -z "$modkit" ]; then
     modkit=$repo/$("$repo/build.sh")
 fi
+libkmod=${MODKIT_LIBKMOD:-$repo/artifacts/lib/libkmod.so.2}
+
+# The libkmod client of "# libkmod: client" scenarios, compiled once a run against libkmod-dev's header:
+# linked against the release's libkmod (Debian 12's: this machine's; Debian 13's: trixie's libkmod 34.2,
+# whose glibc symbols this machine's linker cannot check) and against ModKit's.
+build_clients() {
+    [ ! -f "$work/libkmod-load.kmod" ] || return 0
+    need libkmod-dev
+    [ -f "$libkmod" ] || { log "no $libkmod (build.sh builds it; or set MODKIT_LIBKMOD)"; exit 1; }
+    local src=$here/libkmod-load.c flags=(-O2 -Wall -Werror)
+    if [ "$debian" = 12 ]; then
+        gcc "${flags[@]}" -o "$work/libkmod-load.kmod" "$src" -lkmod
+    else
+        gcc "${flags[@]}" -o "$work/libkmod-load.kmod" "$src" \
+            "$kmod34/usr/lib/x86_64-linux-gnu/libkmod.so.2" -Wl,--allow-shlib-undefined
+    fi
+    gcc "${flags[@]}" -o "$work/libkmod-load.modkit" "$src" "$libkmod" -Wl,-rpath,/modkit/lib
+}
 
 # Copies a binary and the shared libraries it needs (none for a static one) into the initramfs.
 copy_with_libs() { # <root> <file>
@@ -144,6 +166,22 @@ build_initramfs() { # <scenario> <output>
         ln -s /usr/bin/modkit "$root/modkit/bin/$tool"
         ln -s /usr/bin/kmod "$root/kmod/bin/$tool"
     done
+    if grep -q '^# libkmod: client' "$scenario"; then
+        build_clients
+        install -m 0755 "$work/libkmod-load.kmod" "$root/kmod/bin/libkmod-load"
+        install -m 0755 "$work/libkmod-load.modkit" "$root/modkit/bin/libkmod-load"
+        mkdir -p "$root/modkit/lib"
+        cp "$libkmod" "$root/modkit/lib/libkmod.so.2"
+        if [ "$debian" = 12 ]; then
+            copy_with_libs "$root" "$work/libkmod-load.kmod"
+            copy_with_libs "$root" "$libkmod"
+        else
+            # ModKit's library needs libm beside trixie's libc; Debian's, libkmod 34.2 (and what kmod has).
+            for so in libkmod.so.2 libm.so.6; do
+                cp -L "$kmod34/usr/lib/x86_64-linux-gnu/$so" "$root/usr/lib/x86_64-linux-gnu/$so"
+            done
+        fi
+    fi
     cp "$hello/hello.ko" "$root/modules/hello.ko"
     xz --check=crc32 --lzma2=dict=1MiB -c "$hello/hello.ko" > "$root/modules/hello.ko.xz"
     zstd -q -c "$hello/hello.ko" > "$root/modules/hello.ko.zst"

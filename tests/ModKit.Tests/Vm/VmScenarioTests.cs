@@ -8,7 +8,8 @@ namespace ModKit.Tests.Vm;
 /// modkit and that release's kmod side by side: Debian 12's 6.1 with kmod 30, and (<c>--debian 13</c>)
 /// Debian 13's 6.12, which decompresses modules itself, with trixie's kmod 34.2. Every "compare" must print
 /// SAME and every "check" PASS. The harness installs what it needs (qemu, busybox, headers; for Debian 13
-/// a trixie root made once with mmdebstrap); a failure to do so fails the test.
+/// a trixie root made once with mmdebstrap); a failure to do so fails the test. The libkmod scenario runs a C
+/// client once on that release's libkmod and once on ModKit's libkmod.so.2 (MODKIT_LIBKMOD, or artifacts/lib).
 /// </summary>
 public sealed class VmScenarioTests(ITestOutputHelper output)
 {
@@ -17,6 +18,7 @@ public sealed class VmScenarioTests(ITestOutputHelper output)
     [InlineData("ext4")]
     [InlineData("sig-enforce")]
     [InlineData("modprobe")]
+    [InlineData("libkmod")]
     public void ScenarioPassesInTheVm(string scenario) => Run(12, scenario);
 
     [Theory]
@@ -25,6 +27,7 @@ public sealed class VmScenarioTests(ITestOutputHelper output)
     [InlineData("sig-enforce")]
     [InlineData("modprobe")]
     [InlineData("compressed")]
+    [InlineData("libkmod")]
     public void ScenarioPassesInDebian13sVm(string scenario) => Run(13, scenario);
 
     private void Run(int debian, string scenario)
@@ -34,6 +37,13 @@ public sealed class VmScenarioTests(ITestOutputHelper output)
         if (!string.IsNullOrEmpty(binary))
         {
             environment["MODKIT_BIN"] = binary;
+        }
+
+        // The libkmod scenario's library (run.sh's default: the one build.sh puts in artifacts/lib).
+        string? library = Environment.GetEnvironmentVariable("MODKIT_LIBKMOD");
+        if (!string.IsNullOrEmpty(library))
+        {
+            environment["MODKIT_LIBKMOD"] = library;
         }
 
         // A build, the trixie root once (Debian 13: a few minutes), then a boot of up to its "# timeout:".
