@@ -294,12 +294,24 @@ internal sealed class DepmodTool
             Fatal($"could not open directory {target}: {Errno.Describe(Errno.ENOENT)}");
         }
 
+        // kmod's depmod_output: a file that cannot be created is reported and skipped (the run still succeeds);
+        // a write that fails ends the run with "Output is truncated", which kmod always words as ENOSPC.
+        string suffix = AtomicFile.RunSuffix();
         foreach (var file in result.GetOutputs(_context.Profile))
         {
-            if (!AtomicFile.TryWrite(target, file.Name, file.Contents, out string? error))
+            if (AtomicFile.TryWrite(target, file.Name, file.Contents, suffix, out var failure))
+                continue;
+            switch (failure!.Step)
             {
-                _log.Error(error!);
-                return 1;
+                case AtomicFile.Step.Create:
+                    _log.Error($"openat({target}, {failure.TemporaryName}, 301, 644): {Errno.Describe(failure.Errno)}");
+                    continue;
+                case AtomicFile.Step.Write:
+                    _log.Error($"Could not create index '{file.Name}'. Output is truncated: {Errno.Describe(Errno.ENOSPC)}");
+                    return 1;
+                default:
+                    _log.Library(ToolLog.LogCrit, $"renameat({target}, {failure.TemporaryName}, {target}, {file.Name}): {Errno.Describe(failure.Errno)}");
+                    return 1;
             }
         }
 
