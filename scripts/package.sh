@@ -9,7 +9,7 @@
 # git's HEAD); the packages' file dates are the commit's time (SOURCE_DATE_EPOCH) and every file is
 # root's, so that one commit always gives the same bytes. The paths of the packages are printed.
 #
-# The binaries: $MODKIT_BIN and $MODKIT_LIBKMOD when set (the test suite's), else artifacts/bin and
+# The binaries: $MODKIT_BIN and $MODKIT_LIBKMOD when set and of the profile (the test suite's), else artifacts/bin and
 # artifacts/lib when they are of the profile and newer than every tracked source file, else
 # artifacts/kmod<profile>/ (built there by ./build.sh with MODKIT_ARTIFACTS when missing or older than
 # the sources; artifacts/bin and artifacts/lib are never overwritten by this script).
@@ -44,9 +44,8 @@ current() { # $1 binary, $2 library
     [ -x "$1" ] && [ -f "$2" ] && [ "$(profile_of "$1")" = "$kmod_version" ] &&
         [ "$(stat -c %Y "$1")" -ge "$newest_source" ] && [ "$(stat -c %Y "$2")" -ge "$newest_source" ]
 }
-if [ -n "${MODKIT_BIN:-}" ] && [ -n "${MODKIT_LIBKMOD:-}" ]; then
+if [ -n "${MODKIT_BIN:-}" ] && [ -n "${MODKIT_LIBKMOD:-}" ] && [ "$(profile_of "$MODKIT_BIN")" = "$kmod_version" ]; then
     bin=$MODKIT_BIN lib=$MODKIT_LIBKMOD
-    [ "$(profile_of "$bin")" = "$kmod_version" ] || { log "$bin is not the kmod $kmod_version profile"; exit 1; }
 elif current artifacts/bin/modkit artifacts/lib/libkmod.so.2; then
     bin=artifacts/bin/modkit lib=artifacts/lib/libkmod.so.2
 else
@@ -59,6 +58,9 @@ else
 fi
 [ "$(profile_of "$bin")" = "$kmod_version" ] || { log "$bin does not behave as kmod $kmod_version"; exit 1; }
 readelf -d "$lib" | grep -q 'Library soname: \[libkmod.so.2\]' || { log "$lib has no SONAME libkmod.so.2"; exit 1; }
+# kmod 34.2's library has the LIBKMOD_33 node (weakdeps), kmod 30's does not.
+if readelf --dyn-syms -W "$lib" | grep -q 'LIBKMOD_33'; then lib_profile=34; else lib_profile=30; fi
+[ "$lib_profile" = "$profile" ] || { log "$lib is not the kmod $kmod_version profile's library"; exit 1; }
 
 # --- names, versions, dates ---
 base=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props | head -1)
@@ -136,7 +138,11 @@ fi
 common_docs "$root" modkit
 for script in preinst postinst postrm; do
     [ -f "packaging/debian/modkit.$script" ] || continue
-    sed -e "s|@PROFILE@|$profile|g" "packaging/debian/modkit.$script" >"$root/DEBIAN/$script"
+    # Debian 13's package has no init script, so nothing for postrm to do (/etc/modules stays).
+    [ "$profile:$script" != 34:postrm ] || continue
+    # The lines between "# kmod30-begin" and "# kmod30-end" are for Debian 12's package only.
+    if [ "$profile" = 30 ]; then drop='/# kmod30-\(begin\|end\)/d'; else drop='/# kmod30-begin/,/# kmod30-end/d'; fi
+    sed -e "$drop" -e "s|@PROFILE@|$profile|g" "packaging/debian/modkit.$script" >"$root/DEBIAN/$script"
     chmod 0755 "$root/DEBIAN/$script"
 done
 printf '# the initramfs holds the module tools (hooks/kmod)\nactivate-noawait update-initramfs\n' >"$root/DEBIAN/triggers"
