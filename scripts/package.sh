@@ -15,7 +15,6 @@
 # the sources; artifacts/bin and artifacts/lib are never overwritten by this script).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-here=$PWD
 
 profile=${1:-}
 case "$profile" in
@@ -179,8 +178,9 @@ common_docs "$root" modkit-libkmod2
 # Dependencies from the library's own references (libc), through dpkg's shlibs database.
 mkdir -p "$work/shlibdeps/debian"
 printf 'Source: modkit\n\nPackage: modkit-libkmod2\nArchitecture: amd64\n' >"$work/shlibdeps/debian/control"
-depends=$(cd "$work/shlibdeps" && dpkg-shlibdeps -O "$here/$lib" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
-[ -n "$depends" ] || { log "dpkg-shlibdeps found no dependency of $lib"; exit 1; }
+libpath=$(realpath "$lib")
+depends=$(cd "$work/shlibdeps" && dpkg-shlibdeps -O "$libpath" 2>"$work/shlibdeps.log" | sed -n 's/^shlibs:Depends=//p') || true
+[ -n "$depends" ] || { log "dpkg-shlibdeps found no dependency of $lib: $(cat "$work/shlibdeps.log")"; exit 1; }
 # shlibs and symbols: programs built against this library need a libkmod2 of kmod $kmod_version or later
 # (this package provides one); each exported function is listed with its version node's kmod release.
 printf 'libkmod 2 libkmod2 (>= %s~)\n' "$kmod_version" >"$root/DEBIAN/shlibs"
