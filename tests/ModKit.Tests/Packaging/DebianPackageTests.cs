@@ -20,7 +20,7 @@ public sealed partial class DebianPackageTests(ITestOutputHelper output)
     /// </summary>
     private static readonly (string Prefix, string Reason)[] AbsentFromOurs =
     [
-        ("usr/share/man", "ModKit has no manual pages yet: the tools' --help texts are the documentation"),
+        ("usr/share/man/fr", "Debian 12's French translation of modules(5): ModKit's pages are in English only"),
         ("usr/share/bash-completion", "ModKit ships no shell completion scripts"),
         ("usr/share/fish", "ModKit ships no shell completion scripts"),
         ("usr/share/zsh", "ModKit ships no shell completion scripts"),
