@@ -38,7 +38,15 @@ done
 
 # --- the binaries of the profile ---
 profile_of() { env -u MODKIT_KMOD "$1" -V 2>/dev/null | sed -n 's/^kmod version //p'; }
-newest_source=$(git ls-files -z src build.sh Directory.Build.props Directory.Packages.props | xargs -0 stat -c %Y | sort -n | tail -1)
+if git rev-parse --git-dir >/dev/null 2>&1; then
+    newest_source=$(git ls-files -z src build.sh Directory.Build.props Directory.Packages.props | xargs -0 stat -c %Y | sort -n | tail -1)
+    commits=$(git rev-list --count HEAD) commit=$(git rev-parse --short=12 HEAD) commit_time=$(git log -1 --format=%ct)
+else
+    # Not a git checkout (a source archive): the sources' newest date stands for the commit.
+    newest_source=$(find src build.sh Directory.Build.props Directory.Packages.props -type f \
+        ! -path '*/obj/*' ! -path '*/bin/*' -printf '%T@\n' | cut -d. -f1 | sort -n | tail -1)
+    commits=0 commit=000000000000 commit_time=$newest_source
+fi
 current() { # $1 binary, $2 library
     [ -x "$1" ] && [ -f "$2" ] && [ "$(profile_of "$1")" = "$kmod_version" ] &&
         [ "$(stat -c %Y "$1")" -ge "$newest_source" ] && [ "$(stat -c %Y "$2")" -ge "$newest_source" ]
@@ -63,8 +71,8 @@ if [ "$(readelf --dyn-syms -W "$lib" | grep -c 'LIBKMOD_33')" -gt 0 ]; then lib_
 
 # --- names, versions, dates ---
 base=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props | head -1)
-version=$base+kmod$profile.$(git rev-list --count HEAD).g$(git rev-parse --short=7 HEAD)
-export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct)}
+version=$base+kmod$profile.$commits.g${commit:0:7}
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$commit_time}
 maintainer="ModKit maintainers <maintainers@users.noreply.r-seed-8f22e279.example>"
 export TZ=UTC LC_ALL=C.UTF-8
 umask 022
@@ -83,7 +91,7 @@ common_docs() { # $1 root, $2 package
     {
         printf '%s (%s) unstable; urgency=medium\n\n' "$2" "$version"
         printf '  * ModKit %s as kmod %s (Debian %s), from commit %s.\n\n' \
-            "$base" "$kmod_version" "$release" "$(git rev-parse --short=12 HEAD)"
+            "$base" "$kmod_version" "$release" "$commit"
         printf ' -- %s  %s\n' "$maintainer" "$(date -R -d "@$SOURCE_DATE_EPOCH")"
     } | gzip -9n >"$doc/changelog.gz"
     chmod 0644 "$doc/changelog.gz"
