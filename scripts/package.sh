@@ -199,6 +199,24 @@ else
 fi
 find "$man" -type f -exec chmod 0644 {} +
 
+# Shell completions (ModKit's own scripts), as each release's kmod package has them: Debian 12's only for
+# kmod (bash-completion had the others), Debian 13's for kmod, insmod, lsmod and rmmod in bash, fish and zsh.
+mkdir -p "$root/usr/share/bash-completion/completions"
+install -m 0644 packaging/debian/completions/kmod.bash "$root/usr/share/bash-completion/completions/kmod"
+if [ "$profile" = 34 ]; then
+    mkdir -p "$root/usr/share/fish/vendor_functions.d" "$root/usr/share/zsh/site-functions"
+    for tool in insmod lsmod rmmod; do
+        install -m 0644 "packaging/debian/completions/$tool.bash" "$root/usr/share/bash-completion/completions/$tool"
+        install -m 0644 "packaging/debian/completions/$tool.fish" "$root/usr/share/fish/vendor_functions.d/$tool.fish"
+        install -m 0644 "packaging/debian/completions/_$tool" "$root/usr/share/zsh/site-functions/_$tool"
+    done
+    # bash-completion before 2.16 had insmod's, lsmod's and rmmod's completions (as Debian 13's kmod says).
+    relations="Breaks: bash-completion (<< 1:2.16.0-1)
+Replaces: kmod, bash-completion (<< 1:2.16.0-1)"
+else
+    relations="Replaces: kmod"
+fi
+
 if [ "$profile" = 30 ]; then
     # Debian 12's kmod has an init script (loading /etc/modules on systems without systemd), a conffile.
     mkdir -p "$root/etc/init.d"
@@ -229,7 +247,7 @@ Maintainer: $maintainer
 Installed-Size: 0
 Provides: kmod (= $debian_version)
 Conflicts: kmod
-Replaces: kmod
+$relations
 Section: admin
 Priority: optional
 Multi-Arch: foreign
