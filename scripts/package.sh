@@ -32,8 +32,8 @@ case "$profile" in
     ;;
 esac
 log() { echo "package.sh: $*" >&2; }
-for tool in dpkg-deb dpkg-shlibdeps readelf; do
-    command -v "$tool" >/dev/null || { log "$tool is missing (apt-get install dpkg-dev binutils)"; exit 1; }
+for tool in dpkg-deb dpkg-shlibdeps readelf scdoc; do
+    command -v "$tool" >/dev/null || { log "$tool is missing (apt-get install dpkg-dev binutils scdoc)"; exit 1; }
 done
 
 # --- the binaries of the profile ---
@@ -121,6 +121,7 @@ mkdir -p "$root/DEBIAN" "$root$bindir" "$root$sbindir" "$root/etc/modprobe.d" "$
     "$root/usr/share/initramfs-tools/hooks"
 install -m 0755 "$bin" "$root$bindir/kmod"
 ln -s kmod "$root$bindir/lsmod"
+ln -s kmod "$root$bindir/modkit" # ModKit's own front-end (modkit(8)); not in Debian's kmod
 for tool in depmod insmod lsmod modinfo modprobe rmmod; do
     ln -s "$link_target" "$root$sbindir/$tool"
 done
@@ -132,83 +133,38 @@ chmod 0644 "$root$libdir/modprobe.d/aliases.conf"
 sed -e "s|@BINDIR@|$bindir|g" -e "s|@SBINDIR@|$sbindir|g" -e "s|@LIBDIR@|$libdir|g" -e "s|@TARGET@|$link_target|g" \
     packaging/debian/initramfs-hook >"$root/usr/share/initramfs-tools/hooks/kmod"
 chmod 0755 "$root/usr/share/initramfs-tools/hooks/kmod"
-# Manual pages: each tool's page wraps its own --help text; the file formats' pages are packaging/debian/man.
-shopt -u patsub_replacement 2>/dev/null || true
+# Manual pages: the project's (man/*.scd, rendered with scdoc), at the paths of Debian's kmod package, and
+# for Debian 12 modules(5), the page of /etc/modules (packaging/debian/man).
 man=$root/usr/share/man
 mkdir -p "$man/man5" "$man/man8"
-man_date=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%d)
-tool_page() { # $1 tool, $2 what it does (NAME line), $3 a description paragraph (roff)
-    local upper
-    upper=$(echo "$1" | tr '[:lower:]' '[:upper:]')
-    {
-        printf '.TH %s 8 "%s" "ModKit %s" "System administration"\n' "$upper" "$man_date" "$base"
-        printf '.SH NAME\n%s \\- %s\n.SH DESCRIPTION\n%s\n' "$1" "$2" "$3"
-        printf '.PP\nThis is ModKit'"'"'s %s, behaving as kmod %s'"'"'s (Debian %s).\n' "$1" "$kmod_version" "$release"
-        printf '.SH USAGE\nAs printed by \\fB%s \\-\\-help\\fR:\n.PP\n.nf\n' "$1"
-        { bash -c 'exec -a "$0" "$1" --help' "$1" "$bin" 2>&1 || true; } | sed -e 's/\\/\\e/g' -e "s/^\([.']\)/\\\\\&\1/"
-        printf '.fi\n.SH ENVIRONMENT\n.TP\n.B MODKIT_KMOD\n'
-        printf '\\fB30\\fR or \\fB34\\fR: behave as kmod 30 or kmod 34.2 for this run (the default is kmod %s).\n' "$kmod_version"
-        [ "$1" != modprobe ] || printf '.TP\n.B MODPROBE_OPTIONS\nOptions read before those of the command line.\n'
-        printf '.SH SEE ALSO\n.BR modprobe.d (5),\n.BR depmod.d (5),\n.BR modules.dep (5)\n'
-    } | env -u MODKIT_KMOD gzip -9n >"$man/man8/$1.8.gz"
-}
-tool_page kmod "front-end of the module tools: loaded modules and static device nodes" \
-    "Invoked as \\fBkmod\\fR, the program offers \\fBlist\\fR (the loaded modules, as lsmod), \\fBstatic-nodes\\fR (the device nodes the kernel's modules.devname asks to create before their modules are loaded, as systemd-tmpfiles lines or text) and \\fBhelp\\fR. Invoked through the links insmod, rmmod, lsmod, modinfo, modprobe and depmod, it is that tool."
-tool_page insmod "insert a module file into the Linux kernel" \
-    "Loads one module file (plain, .ko.xz or .ko.zst) with the parameters that follow it. It resolves no dependencies: \\fBmodprobe\\fR(8) does."
-tool_page rmmod "remove a module from the Linux kernel" \
-    "Unloads the named modules. Modules that other modules use are refused; \\fBmodprobe \\-r\\fR(8) also removes what a module needed."
-tool_page lsmod "list the modules loaded in the Linux kernel" \
-    "Prints each loaded module with its size, its use count and the modules using it, from /proc/modules."
-tool_page modinfo "show what kernel modules record about themselves" \
-    "Prints the fields of modules given by file name, module name or alias: file name, license, description, author, aliases, dependencies, parameters, signature, version magic."
-tool_page modprobe "load or remove kernel modules with their dependencies" \
-    "Resolves a module name or alias through the indexes of /lib/modules/\\fIrelease\\fR and \\fBmodprobe.d\\fR(5), then loads the module after the modules it depends on (or removes them, with \\fB\\-r\\fR), applying options, install and remove commands, soft dependencies and the blacklist."
-tool_page depmod "index the modules of a kernel: dependencies, aliases, symbols" \
-    "Reads the modules of /lib/modules/\\fIrelease\\fR and writes modules.dep, modules.alias, modules.symbols and the other indexes with their .bin forms, which modprobe and libkmod read. \\fBdepmod.d\\fR(5) says which copy of a module wins."
-format_page() { # $1 page (file of packaging/debian/man), $2 the configuration folder's name or ""
-    local text libdirs aliasfiles="" weakdep="" weakdep_index=""
-    text=$(cat "packaging/debian/man/$1")
-    if [ "$profile" = 30 ]; then
-        libdirs="/lib/$2/*.conf"
-        aliasfiles="Files ending in .alias are read as well."
-    else
-        libdirs="/usr/lib/$2/*.conf
-/lib/$2/*.conf"
-        weakdep='.TP
-\fBweakdep\fR \fImodulename\fR \fImodule\fR...
-Modules this one may use: modprobe does not load them, but tools that build an initramfs include them.'
-        weakdep_index=", modules.weakdep"
-    fi
-    text=${text//@LIBDIRS@/$libdirs}
-    text=${text//@ALIASFILES@/$aliasfiles}
-    [ "$1" = modules.dep.5 ] && text=${text//@WEAKDEP@/$weakdep_index} || text=${text//@WEAKDEP@/$weakdep}
-    text=${text//@DATE@/$man_date}
-    text=${text//@VERSION@/$base}
-    text=${text//@KMOD@/$kmod_version}
-    printf '%s\n' "$text" | gzip -9n >"$man/man5/$1.gz"
-}
-format_page modprobe.d.5 modprobe.d
-format_page depmod.d.5 depmod.d
-format_page modules.dep.5 ""
+for source in man/*.scd; do
+    page=$(basename "$source" .scd)
+    scdoc <"$source" | gzip -9n >"$man/man${page##*.}/$page.gz"
+done
 ln -s modules.dep.5.gz "$man/man5/modules.dep.bin.5.gz"
 if [ "$profile" = 30 ]; then
-    format_page modules.5 ""
+    sed -e "s|@DATE@|$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%d)|" -e "s|@VERSION@|$base|" -e "s|@KMOD@|$kmod_version|" \
+        packaging/debian/man/modules.5 | gzip -9n >"$man/man5/modules.5.gz"
 else
     ln -s modprobe.d.5.gz "$man/man5/modprobe.conf.5.gz"
 fi
 find "$man" -type f -exec chmod 0644 {} +
 
-# Shell completions (ModKit's own scripts), as each release's kmod package has them: Debian 12's only for
-# kmod (bash-completion had the others), Debian 13's for kmod, insmod, lsmod and rmmod in bash, fish and zsh.
-mkdir -p "$root/usr/share/bash-completion/completions"
-install -m 0644 packaging/debian/completions/kmod.bash "$root/usr/share/bash-completion/completions/kmod"
+# Shell completions: the project's (completions/), under the names Debian's kmod package has (Debian 12's
+# only kmod's in bash: bash-completion 2.11 has insmod's, modinfo's, modprobe's and rmmod's; Debian 13's
+# kmod, insmod, lsmod and rmmod in bash, and insmod, lsmod and rmmod in fish and zsh).
+completions=$root/usr/share/bash-completion/completions
+mkdir -p "$completions"
+if [ "$profile" = 30 ]; then bash_names="kmod"; else bash_names="insmod kmod lsmod rmmod"; fi
+for tool in $bash_names; do
+    install -m 0644 completions/bash/modkit "$completions/$tool"
+done
 if [ "$profile" = 34 ]; then
     mkdir -p "$root/usr/share/fish/vendor_functions.d" "$root/usr/share/zsh/site-functions"
     for tool in insmod lsmod rmmod; do
-        install -m 0644 "packaging/debian/completions/$tool.bash" "$root/usr/share/bash-completion/completions/$tool"
-        install -m 0644 "packaging/debian/completions/$tool.fish" "$root/usr/share/fish/vendor_functions.d/$tool.fish"
-        install -m 0644 "packaging/debian/completions/_$tool" "$root/usr/share/zsh/site-functions/_$tool"
+        cat completions/fish/common.fish "completions/fish/$tool.fish" >"$root/usr/share/fish/vendor_functions.d/$tool.fish"
+        chmod 0644 "$root/usr/share/fish/vendor_functions.d/$tool.fish"
+        install -m 0644 completions/zsh/_modkit "$root/usr/share/zsh/site-functions/_$tool"
     done
     # bash-completion before 2.16 had insmod's, lsmod's and rmmod's completions (as Debian 13's kmod says).
     relations="Breaks: bash-completion (<< 1:2.16.0-1)

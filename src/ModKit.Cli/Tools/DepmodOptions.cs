@@ -40,6 +40,9 @@ internal sealed class DepmodOptions
     /// kmod 30: no <c>-o</c> and no module directory option; <c>-u/--unresolved-error</c>, <c>-q/--quiet</c>,
     /// <c>-r/--root</c> and <c>-m/--map</c> (no argument) are accepted and ignored with a warning.
     /// </summary>
+    /// <summary>ModKit's <c>--json</c> (with <c>-n</c>): long form only, not in the help, which stays kmod's.</summary>
+    public const int Json = 1;
+
     public static DepmodOptions Kmod30 { get; } = new()
     {
         Table = new OptionTable(
@@ -61,7 +64,8 @@ internal sealed class DepmodOptions
             new LongOption("warn", OptionArgument.None, 'w'),
             new LongOption("map", OptionArgument.None, 'm'),
             new LongOption("version", OptionArgument.None, 'V'),
-            new LongOption("help", OptionArgument.None, 'h')),
+            new LongOption("help", OptionArgument.None, 'h'),
+            new LongOption("json", OptionArgument.None, Json)),
         IgnoredOptions = "uqrm",
         HasDirectoryOptions = false,
         HelpText = Introduction +
@@ -92,7 +96,8 @@ internal sealed class DepmodOptions
             new LongOption("symbol-prefix", OptionArgument.Required, 'P'),
             new LongOption("warn", OptionArgument.None, 'w'),
             new LongOption("version", OptionArgument.None, 'V'),
-            new LongOption("help", OptionArgument.None, 'h')),
+            new LongOption("help", OptionArgument.None, 'h'),
+            new LongOption("json", OptionArgument.None, Json)),
         IgnoredOptions = "",
         HasDirectoryOptions = true,
         HelpText = Introduction +

@@ -52,7 +52,7 @@ internal sealed class DepmodTool
 
     private int Execute(string argv0, IReadOnlyList<string> args)
     {
-        bool quick = false, show = false, reportUnresolved = false, warnDuplicates = false;
+        bool quick = false, show = false, reportUnresolved = false, warnDuplicates = false, json = false;
         string? root = null, moduleDirectory = null, outputDirectory = null, symvers = null, systemMap = null;
         char symbolPrefix = '\0';
         var configPaths = new List<string>();
@@ -81,6 +81,7 @@ internal sealed class DepmodTool
                 case 'e': reportUnresolved = true; break;
                 case 'v': _verbosity++; break;
                 case 'n': show = true; break;
+                case DepmodOptions.Json: json = true; break;
                 case 'P':
                     if (option.Argument!.Length != 1)
                         Fatal("-P only takes a single char");
@@ -117,6 +118,12 @@ internal sealed class DepmodTool
 
         // <basedir>/<moduledir>/<version>, and the output under <outdir> instead of <basedir> (kmod ≥ 31). The
         // module directory is always relative ("/lib/modules" becomes "lib/modules"); the parts are joined as
+        if (json && !show)
+        {
+            _log.Error("--json works with -n (--show, --dry-run).");
+            return 1;
+        }
+
         // given, so "-b /x/" reads "/x//lib/modules/<version>", as kmod prints it.
         string modules = (moduleDirectory ?? DefaultModuleDirectory).TrimStart('/');
         if (DirectoryPath(root, modules, version) is not { } directory)
@@ -200,7 +207,7 @@ internal sealed class DepmodTool
 
         try
         {
-            return show ? Show(result) : WriteFiles(result, target);
+            return json ? ShowJson(result) : show ? Show(result) : WriteFiles(result, target);
         }
         catch (IndexCharacterException e)
         {
@@ -230,6 +237,37 @@ internal sealed class DepmodTool
     {
         foreach (var file in result.GetOutputs(_context.Profile, includeIndexes: false))
             _out.Write(file.Contents);
+        return 0;
+    }
+
+    // -n --json (schemas/depmod-graph.schema.json): each module with the modules it uses directly (the graph's
+    // edges) and all it needs in modules.dep's order, streamed.
+    private int ShowJson(DepmodResult result)
+    {
+        _out.Flush();
+        using var json = new JsonOutput(_context.Stdout);
+        var writer = json.Writer;
+        writer.WriteStartObject();
+        writer.WriteStartArray("modules");
+        foreach (var module in result.Modules)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name", module.Name);
+            writer.WriteString("path", module.OutputPath);
+            writer.WriteStartArray("dependencies");
+            foreach (var dependency in module.Dependencies)
+                writer.WriteStringValue(dependency.OutputPath);
+            writer.WriteEndArray();
+            writer.WriteStartArray("all_dependencies");
+            foreach (var dependency in result.AllDependencies(module))
+                writer.WriteStringValue(dependency.OutputPath);
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+            json.Checkpoint();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
         return 0;
     }
 

@@ -16,16 +16,18 @@ internal static class LsmodTool
     {
         var profile = context.Profile;
         var log = new ToolLog(line.Program, context.Stderr);
+        bool json = false;
         if (!profile.LsmodReadsOptions)
         {
-            // kmod 30 counts every argument, even a "--" the kmod front-end read before "list".
-            if (line.Args.Count != 0)
+            // kmod 30 counts every argument, even a "--" the kmod front-end read before "list"; ModKit's --json aside.
+            json = line.Args is [LsmodOptions.JsonArgument];
+            if (line.Args.Count != 0 && !json)
             {
                 log.Raw($"Usage: {line.Argv0}\n");
                 return 1;
             }
         }
-        else if (ReadOptions(context, line, log) is { } exit)
+        else if (ReadOptions(context, line, log, ref json) is { } exit)
         {
             return exit;
         }
@@ -38,7 +40,7 @@ internal static class LsmodTool
             log.Library(ToolLog.LogInfo, $"custom logging function 0x{typeof(ToolLog).TypeHandle.Value:x} registered");
         }
 
-        int status = List(context, log, asTool);
+        int status = List(context, log, asTool, json);
         if (asTool)
         {
             log.Library(ToolLog.LogInfo, $"context 0x{typeof(ToolContext).TypeHandle.Value:x} released");
@@ -48,7 +50,7 @@ internal static class LsmodTool
     }
 
     // kmod 34's options; an exit status when the run ends here (help, version, a bad option or an operand).
-    private static int? ReadOptions(ToolContext context, CommandLine line, ToolLog log)
+    private static int? ReadOptions(ToolContext context, CommandLine line, ToolLog log, ref bool json)
     {
         bool syslog = false;
         var parser = new GetOptParser(line.Argv0, line.Options, LsmodOptions.Table, new StderrWriter(context.Stderr), posixlyCorrect: line.StopAtOperand);
@@ -66,6 +68,9 @@ internal static class LsmodTool
                     break;
                 case 'v':
                     log.Verbosity++;
+                    break;
+                case LsmodOptions.Json:
+                    json = true;
                     break;
                 case 'h':
                     using (var help = new ToolOutput(context.Stdout))
@@ -95,7 +100,7 @@ internal static class LsmodTool
         return null;
     }
 
-    private static int List(ToolContext context, ToolLog log, bool asTool)
+    private static int List(ToolContext context, ToolLog log, bool asTool, bool json)
     {
         var kernel = context.Kernel;
         var loaded = kernel.ReadLoadedModules();
@@ -114,6 +119,11 @@ internal static class LsmodTool
             }
 
             return 1;
+        }
+
+        if (json)
+        {
+            return ListJson(context, log, asTool, loaded.Value);
         }
 
         using var output = new ToolOutput(context.Stdout);
@@ -148,6 +158,72 @@ internal static class LsmodTool
             output.Write("\n");
         }
 
+        return 0;
+    }
+
+    // --json (schemas/lsmod.schema.json): the same modules, sizes, use counts and holders as the table, with the
+    // state and taint flags of /proc/modules. A value that cannot be read is null, and reported as for the table.
+    private static int ListJson(ToolContext context, ToolLog log, bool asTool, IReadOnlyList<Kernel.LoadedModule> loaded)
+    {
+        var kernel = context.Kernel;
+        using var json = new JsonOutput(context.Stdout);
+        var writer = json.Writer;
+        writer.WriteStartArray();
+        foreach (var module in loaded)
+        {
+            string name = module.Name;
+            var size = kernel.ReadSize(name);
+            var refCount = kernel.ReadRefCount(name);
+            var holders = kernel.ReadHolders(name);
+            writer.WriteStartObject();
+            writer.WriteString("name", name);
+            if (size.Succeeded)
+            {
+                writer.WriteNumber("size", size.Value);
+            }
+            else
+            {
+                writer.WriteNull("size");
+            }
+
+            if (refCount.Succeeded)
+            {
+                writer.WriteNumber("refcount", refCount.Value);
+            }
+            else
+            {
+                writer.WriteNull("refcount");
+            }
+
+            writer.WriteStartArray("holders");
+            if (holders.Succeeded)
+            {
+                foreach (string holder in holders.Value)
+                {
+                    writer.WriteStringValue(holder);
+                }
+            }
+            else
+            {
+                string message = $"could not open '/sys/module/{name}/holders': {Errno.Describe(holders.Errno)}";
+                if (asTool)
+                {
+                    log.Library(ToolLog.LogErr, message);
+                }
+                else
+                {
+                    log.Raw($"libkmod: ERROR: kmod_module_get_holders: {message}\n");
+                }
+            }
+
+            writer.WriteEndArray();
+            writer.WriteString("state", module.State.Length == 0 ? null : module.State);
+            writer.WriteString("taints", module.Taints);
+            writer.WriteEndObject();
+            json.Checkpoint();
+        }
+
+        writer.WriteEndArray();
         return 0;
     }
 }

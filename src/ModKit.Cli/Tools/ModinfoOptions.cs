@@ -2,9 +2,15 @@ using ModKit.Cli.GetOpt;
 
 namespace ModKit.Cli.Tools;
 
-/// <summary>modinfo's command line, as data (kmod 30 <c>tools/modinfo.c</c>: <c>cmdopts_s</c>, <c>cmdopts</c>).</summary>
+/// <summary>
+/// modinfo's command line, as data (kmod 30 <c>tools/modinfo.c</c>: <c>cmdopts_s</c>, <c>cmdopts</c>), plus ModKit's
+/// <c>--json</c> (long form only, so no letter of kmod's is taken; not in the help, which stays kmod's).
+/// </summary>
 internal static class ModinfoOptions
 {
+    /// <summary>The code of <c>--json</c>, which has no short form.</summary>
+    public const int Json = 1;
+
     public static readonly OptionTable Table = new(
         "adlpn0mF:k:b:Vh",
         new LongOption("author", OptionArgument.None, 'a'),
@@ -18,7 +24,8 @@ internal static class ModinfoOptions
         new LongOption("set-version", OptionArgument.Required, 'k'),
         new LongOption("basedir", OptionArgument.Required, 'b'),
         new LongOption("version", OptionArgument.None, 'V'),
-        new LongOption("help", OptionArgument.None, 'h'));
+        new LongOption("help", OptionArgument.None, 'h'),
+        new LongOption("json", OptionArgument.None, Json));
 
     public static string Help(string program) =>
         "Usage:\n" +

@@ -21,6 +21,10 @@ internal sealed class ModinfoTool
     private byte _separator = (byte)'\n';
     private byte[]? _field;
 
+    // --json: the document being written, and the argument whose modules are being printed.
+    private JsonOutput? _json;
+    private string _argument = "";
+
     private ModinfoTool(ToolContext context, ToolLog log, ToolOutput output)
     {
         _context = context;
@@ -40,6 +44,7 @@ internal sealed class ModinfoTool
         string? kernelVersion = null;
         string? root = null;
         bool argIsModuleName = false;
+        bool json = false;
         var parser = new GetOptParser(argv0, args, ModinfoOptions.Table, new StderrWriter(_context.Stderr));
         while (parser.TryNext(out var option))
         {
@@ -55,6 +60,7 @@ internal sealed class ModinfoTool
                 case 'F': _field = Encoding.UTF8.GetBytes(option.Argument!); break;
                 case 'k': kernelVersion = option.Argument; break;
                 case 'b': root = option.Argument; break;
+                case ModinfoOptions.Json: json = true; break;
                 case 'h':
                     _out.Write(ModinfoOptions.Help(_log.Program));
                     return 0;
@@ -102,9 +108,16 @@ internal sealed class ModinfoTool
         bool filenameOnly = _field is not null && _field.AsSpan().SequenceEqual("filename"u8);
         var prefetch = new ModuleInfoPrefetch(filenameOnly ? new string?[filePaths.Length] : filePaths, _context.Profile);
         bool failed = false;
+        if (json)
+        {
+            _json = new JsonOutput(_context.Stdout);
+            _json.Writer.WriteStartArray();
+        }
+
         for (int i = 0; i < names.Count; i++)
         {
             string name = names[i];
+            _argument = name;
             bool ok;
             if (argIsModuleName)
             {
@@ -120,6 +133,12 @@ internal sealed class ModinfoTool
             }
 
             failed |= !ok;
+        }
+
+        if (_json is not null)
+        {
+            _json.Writer.WriteEndArray();
+            _json.Dispose();
         }
 
         return failed ? 1 : 0;
@@ -174,7 +193,7 @@ internal sealed class ModinfoTool
         string? name = ModuleName.FromPath(path);
         if (name is null || !File.Exists(absolute))
         {
-            _log.Error($"Module file {path} not found.");
+            Fail($"Module file {path} not found.");
             return false;
         }
 
@@ -186,7 +205,7 @@ internal sealed class ModinfoTool
         var module = modules.LookupName(name);
         if (module is null)
         {
-            _log.Error($"Module name {name} not found.");
+            Fail($"Module name {name} not found.");
             return false;
         }
 
@@ -197,13 +216,13 @@ internal sealed class ModinfoTool
     {
         if (modules.Lookup(alias, out var found) != 0)
         {
-            _log.Error($"Module alias {alias} not found.");
+            Fail($"Module alias {alias} not found.");
             return false;
         }
 
         if (found.Count == 0)
         {
-            _log.Error($"Module {alias} not found.");
+            Fail($"Module {alias} not found.");
             return false;
         }
 
@@ -221,7 +240,7 @@ internal sealed class ModinfoTool
     {
         string? filename = modules.ResolvePath(module);
         bool builtin = filename is null;
-        if (builtin)
+        if (builtin && _json is null)
         {
             if (_field is null)
             {
@@ -235,13 +254,13 @@ internal sealed class ModinfoTool
             filename = "(builtin)";
         }
 
-        if (_field is not null && _field.AsSpan().SequenceEqual("filename"u8))
+        if (_json is null && _field is not null && _field.AsSpan().SequenceEqual("filename"u8))
         {
             _out.Write(filename!).Write(_separator);
             return true;
         }
 
-        if (_field is null)
+        if (_json is null && _field is null)
         {
             PaddedLine("filename:", filename!);
         }
@@ -254,6 +273,11 @@ internal sealed class ModinfoTool
             // A kernel older than 5.2 has no modules.builtin.modinfo: not an error.
             if (builtin && error == Errno.ENOENT)
             {
+                if (_json is not null)
+                {
+                    WriteJson(module, null, []);
+                }
+
                 return true;
             }
 
@@ -270,8 +294,14 @@ internal sealed class ModinfoTool
                 error = profile.MissingSectionErrno;
             }
 
-            _log.Error($"could not get modinfo from '{module.Name}': {Errno.Describe(error)}");
+            Fail($"could not get modinfo from '{module.Name}': {Errno.Describe(error)}");
             return false;
+        }
+
+        if (_json is not null)
+        {
+            WriteJson(module, builtin ? null : filename, entries);
+            return true;
         }
 
         if (_field is not null && _field.AsSpan().SequenceEqual("parm"u8))
@@ -381,6 +411,77 @@ internal sealed class ModinfoTool
         }
 
         parameters.Add(value[..colon], value[(colon + 1)..], isType: entry.KeyIs("parmtype"u8));
+    }
+
+    // A message on standard error, and with --json an error object for the argument.
+    private void Fail(string message)
+    {
+        _log.Error(message);
+        if (_json is { Writer: var writer })
+        {
+            writer.WriteStartObject();
+            writer.WriteString("argument", _argument);
+            writer.WriteString("error", message);
+            writer.WriteEndObject();
+            _json.Checkpoint();
+        }
+    }
+
+    // One module's object (schemas/modinfo.schema.json): every field in file order but the parameters, which
+    // follow merged as the text output prints them. -F (and -a, -d, -l, -p, -n) keeps only that field.
+    private void WriteJson(ModuleReference module, string? filename, List<ModInfoEntry> entries)
+    {
+        var writer = _json!.Writer;
+        bool all = _field is null;
+        writer.WriteStartObject();
+        writer.WriteString("argument", _argument);
+        writer.WriteString("name", module.Name);
+        writer.WriteString("filename", filename);
+        writer.WriteBoolean("builtin", filename is null);
+        writer.WriteStartArray("fields");
+        var parameters = new ParameterList();
+        foreach (var entry in entries)
+        {
+            if (entry.KeyIs("parm"u8) || entry.KeyIs("parmtype"u8))
+            {
+                Collect(parameters, entry);
+                continue;
+            }
+
+            if (all || entry.RawKey.Span.SequenceEqual(_field))
+            {
+                writer.WriteStartObject();
+                _json.WriteString("key", entry.RawKey.Span);
+                _json.WriteString("value", entry.RawValue.Span);
+                writer.WriteEndObject();
+            }
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartArray("parameters");
+        if (all || _field.AsSpan().SequenceEqual("parm"u8))
+        {
+            foreach (var p in parameters.InPrintOrder())
+            {
+                writer.WriteStartObject();
+                _json.WriteString("name", p.Name.Span);
+                if (p.Type is { } type)
+                {
+                    _json.WriteString("type", type.Span);
+                }
+
+                if (p.Description is { } description)
+                {
+                    _json.WriteString("description", description.Span);
+                }
+
+                writer.WriteEndObject();
+            }
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        _json.Checkpoint();
     }
 
     private void PaddedLine(string label, string value) =>

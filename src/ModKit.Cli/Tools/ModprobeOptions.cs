@@ -11,6 +11,9 @@ internal static class ModprobeOptions
     /// <summary>Codes of the options that only have a long form.</summary>
     public const int ForceVermagic = 1, ForceModversion = 2, FirstTime = 3, ShowModversions = 4, RemoveHolders = 5, ShowExports = 6;
 
+    /// <summary>ModKit's <c>--json</c> (with -D, -R or -c): long form only, not in the help, which stays kmod's.</summary>
+    public const int Json = 7;
+
     public static readonly OptionTable Table = new(
         "arw:RibfDcnC:d:S:sqvVh",
         new LongOption("all", OptionArgument.None, 'a'),
@@ -41,7 +44,8 @@ internal static class ModprobeOptions
         new LongOption("quiet", OptionArgument.None, 'q'),
         new LongOption("verbose", OptionArgument.None, 'v'),
         new LongOption("version", OptionArgument.None, 'V'),
-        new LongOption("help", OptionArgument.None, 'h'));
+        new LongOption("help", OptionArgument.None, 'h'),
+        new LongOption("json", OptionArgument.None, Json));
 
     public static string Help(string program, KmodProfile profile) =>
         "Usage:\n" +

@@ -14,7 +14,7 @@ namespace ModKit.Cli.Tools;
 /// --show-exports), with the flags, messages and exit statuses of the profile's kmod (<c>tools/modprobe.c</c>). The
 /// resolution and load plan are the library's <see cref="ModuleContext"/> and <see cref="ModuleProber"/>.
 /// </summary>
-internal sealed class ModprobeTool
+internal sealed partial class ModprobeTool
 {
     private const long CollectEvery = 1 << 18;
 
@@ -63,6 +63,7 @@ internal sealed class ModprobeTool
         }
         catch (FatalExit)
         {
+            tool.EndJson();
             return 1;
         }
     }
@@ -78,7 +79,7 @@ internal sealed class ModprobeTool
 
         argv.AddRange(commandLine);
 
-        bool useAll = false, remove = false, showConfig = false, showModversions = false, showExports = false, syslog = false;
+        bool useAll = false, remove = false, showConfig = false, showModversions = false, showExports = false, syslog = false, json = false;
         var configPaths = new List<string>();
         string? root = null, version = null;
         var parser = new GetOptParser(argv0, argv, ModprobeOptions.Table, new StderrWriter(_context.Stderr));
@@ -109,6 +110,7 @@ internal sealed class ModprobeTool
                 case ModprobeOptions.ShowModversions: showModversions = true; break;
                 case ModprobeOptions.ShowExports: showExports = true; break;
                 case 'n': _dryRun = true; break;
+                case ModprobeOptions.Json: json = true; break;
                 case 'C':
                     configPaths.Add(option.Argument!);
                     AppendChildOption("-C");
@@ -138,6 +140,12 @@ internal sealed class ModprobeTool
         // The kernel runs "modprobe -q -- NAME" with a NAME that may come from an unprivileged user
         // (request_module); after "--" nothing is taken as a path, whatever it starts with.
         _namesOnly = parser.Index > 0 && parser.Arguments[parser.Index - 1] == "--";
+        if (json && (remove || showModversions || showExports || !(showConfig || _lookupOnly || _doShow)))
+        {
+            Error("--json works with --show-depends, --resolve-alias or --showconfig.");
+            return 1;
+        }
+
         if (!showConfig && args.Count == 0)
         {
             Error("missing parameters. See -h.");
@@ -187,7 +195,16 @@ internal sealed class ModprobeTool
 
         using var modules = _modules;
         int error;
-        if (showConfig)
+        if (json)
+        {
+            _json = new JsonOutput(_context.Stdout);
+        }
+
+        if (showConfig && _json is not null)
+        {
+            error = ShowConfigJson(config);
+        }
+        else if (showConfig)
         {
             error = ShowConfig(config);
         }
@@ -208,6 +225,7 @@ internal sealed class ModprobeTool
             error = Insert(args[0], args.Count > 1 ? ModuleLoader.JoinParameters(args.Skip(1)) : null);
         }
 
+        EndJson();
         return error >= 0 ? 0 : 1;
     }
 
@@ -399,6 +417,19 @@ internal sealed class ModprobeTool
 
     private int Insert(string alias, string? extraOptions)
     {
+        StartArgument(alias);
+        try
+        {
+            return InsertModules(alias, extraOptions);
+        }
+        finally
+        {
+            EndArgument();
+        }
+    }
+
+    private int InsertModules(string alias, string? extraOptions)
+    {
         IReadOnlyList<ProbeModule> list;
         if (IsPath(alias))
         {
@@ -406,6 +437,7 @@ internal sealed class ModprobeTool
             int fromPath = _modules.FromPath(_context.MakeAbsolute(alias), out var module);
             if (fromPath != 0)
             {
+                ArgumentError($"Failed to get module from path {alias}: {Errno.Describe(fromPath)}");
                 Fatal($"Failed to get module from path {alias}: {Errno.Describe(fromPath)}");
                 return -Errno.ENOENT;
             }
@@ -414,6 +446,7 @@ internal sealed class ModprobeTool
         }
         else if (_modules.Lookup(alias, out list) != 0 || list.Count == 0)
         {
+            ArgumentError($"Module {alias} not found in directory {_dirname}");
             Fatal($"Module {alias} not found in directory {_dirname}");
             return -Errno.ENOENT;
         }
@@ -443,7 +476,11 @@ internal sealed class ModprobeTool
         int error = 0;
         foreach (var module in list)
         {
-            if (_lookupOnly)
+            if (_lookupOnly && _json is not null)
+            {
+                _json.Writer.WriteStringValue(module.Name);
+            }
+            else if (_lookupOnly)
             {
                 _output.Write(module.Name).Write((byte)'\n');
             }
@@ -475,6 +512,12 @@ internal sealed class ModprobeTool
     // whose set-up costs more than the whole line.
     private void PrintAction(ProbeAction action)
     {
+        if (_json is not null)
+        {
+            WriteStep(action);
+            return;
+        }
+
         if (action.IsInstallCommand)
         {
             _output.Write("install ").Write(_modules.GetInstallCommand(action.Module) ?? string.Empty).Write((byte)' ').Write(action.Options).Write((byte)'\n');

@@ -53,7 +53,10 @@ internal sealed class KernelFiles(string root)
             IReadOnlyList<string> users = fields.Length > 3 && fields[3] != "-"
                 ? fields[3].Split(',', StringSplitOptions.RemoveEmptyEntries)
                 : [];
-            modules.Add(new LoadedModule(fields[0], size, count, users, fields.Length > 4 ? fields[4] : string.Empty));
+            modules.Add(new LoadedModule(fields[0], size, count, users, fields.Length > 4 ? fields[4] : string.Empty)
+            {
+                Taints = fields.Length > 6 && fields[6].StartsWith('(') ? fields[6].Trim('(', ')') : string.Empty,
+            });
         }
 
         return KernelResult<IReadOnlyList<LoadedModule>>.Success(modules);

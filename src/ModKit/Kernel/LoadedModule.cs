@@ -10,4 +10,8 @@ namespace ModKit.Kernel;
 /// <param name="UseCount">The reference count, or -1 if the line has none.</param>
 /// <param name="Users">The modules using this one (the fourth field without its trailing comma; <c>-</c> is none).</param>
 /// <param name="State">The state field (<c>Live</c>, <c>Loading</c>, <c>Unloading</c>), or empty.</param>
-public sealed record LoadedModule(string Name, long Size, int UseCount, IReadOnlyList<string> Users, string State);
+public sealed record LoadedModule(string Name, long Size, int UseCount, IReadOnlyList<string> Users, string State)
+{
+    /// <summary>The taint flags of the last field without its parentheses (<c>OE</c> for <c>(OE)</c>), or empty.</summary>
+    public string Taints { get; init; } = string.Empty;
+}

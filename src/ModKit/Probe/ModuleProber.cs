@@ -30,14 +30,17 @@ public sealed class ModuleProber(ModuleContext context)
     public IReadOnlyList<ProbeModule> Plan(ProbeModule module, bool ignoreCommands)
     {
         ArgumentNullException.ThrowIfNull(module);
-        return PlanList(module, ignoreCommands);
+        return PlanList(module, ignoreCommands).ConvertAll(step => step.Module);
     }
 
-    private List<ProbeModule> PlanList(ProbeModule module, bool ignoreCommands)
+    // A plan entry and the edge that brought it.
+    private readonly record struct PlanStep(ProbeModule Module, ProbeReason Reason, ProbeModule? Via);
+
+    private List<PlanStep> PlanList(ProbeModule module, bool ignoreCommands)
     {
         context.ResetPlanMarks();
-        var plan = new List<ProbeModule>();
-        AddWithDependencies(module, required: true, ignoreCommands, plan);
+        var plan = new List<PlanStep>();
+        AddWithDependencies(module, required: true, ignoreCommands, plan, ProbeReason.Requested, null);
         return plan;
     }
 
@@ -67,7 +70,7 @@ public sealed class ModuleProber(ModuleContext context)
         var plan = PlanList(module, (flags & ProbeFlags.IgnoreCommand) != 0);
         if ((flags & ProbeFlags.ApplyBlacklistAll) != 0)
         {
-            var allowed = plan.FindAll(m => !context.IsBlacklisted(m));
+            var allowed = plan.FindAll(step => !context.IsBlacklisted(step.Module));
             if (allowed.Count == 0)
             {
                 return (int)ProbeFlags.ApplyBlacklistAll;
@@ -77,7 +80,7 @@ public sealed class ModuleProber(ModuleContext context)
         }
 
         int error = 0;
-        foreach (var step in plan)
+        foreach (var (step, reason, via) in plan)
         {
             if (checkLoaded && context.IsInKernel(step))
             {
@@ -85,7 +88,7 @@ public sealed class ModuleProber(ModuleContext context)
             }
             else
             {
-                error = Take(step, step == module, flags, extraOptions);
+                error = Take(step, step == module, flags, extraOptions, reason, via);
             }
 
             // Already loaded: a race or a module loaded by an earlier step. Fatal only for the
@@ -129,20 +132,20 @@ public sealed class ModuleProber(ModuleContext context)
         return configured is null ? extra : configured + " " + extra;
     }
 
-    private int Take(ProbeModule step, bool isTarget, ProbeFlags flags, string? extraOptions)
+    private int Take(ProbeModule step, bool isTarget, ProbeFlags flags, string? extraOptions, ProbeReason reason, ProbeModule? via)
     {
         string? options = JoinOptions(context.GetOptions(step), isTarget ? extraOptions : null);
         string? command = context.GetInstallCommand(step);
         bool dryRun = (flags & ProbeFlags.DryRun) != 0;
         if (command is not null && !step.IgnoreCommand)
         {
-            OnAction?.Invoke(new ProbeAction(step, true, options ?? string.Empty));
+            OnAction?.Invoke(new ProbeAction(step, true, options ?? string.Empty) { Reason = reason, Via = via });
             return dryRun ? 0
                 : RunInstall is { } run ? run(step, ExpandCommand(command, options))
                 : RunInstallCommand(step, ExpandCommand(command, options));
         }
 
-        OnAction?.Invoke(new ProbeAction(step, false, options ?? string.Empty));
+        OnAction?.Invoke(new ProbeAction(step, false, options ?? string.Empty) { Reason = reason, Via = via });
         return dryRun ? 0 : InsertFile(step, flags, options ?? string.Empty);
     }
 
@@ -184,7 +187,7 @@ public sealed class ModuleProber(ModuleContext context)
     }
 
     // __kmod_module_get_probe_list
-    private void AddWithDependencies(ProbeModule module, bool required, bool ignoreCommands, List<ProbeModule> plan)
+    private void AddWithDependencies(ProbeModule module, bool required, bool ignoreCommands, List<PlanStep> plan, ProbeReason reason, ProbeModule? via)
     {
         if (module.Visited)
         {
@@ -207,36 +210,36 @@ public sealed class ModuleProber(ModuleContext context)
 
         foreach (var dependency in dependencies)
         {
-            AddWithSoftDependencies(dependency, plan);
+            AddWithSoftDependencies(dependency, plan, ProbeReason.Dependency, module);
         }
 
         if (ignoreCommands)
         {
-            plan.Add(module);
+            plan.Add(new PlanStep(module, reason, via));
             module.IgnoreCommand = true;
         }
         else
         {
-            AddWithSoftDependencies(module, plan);
+            AddWithSoftDependencies(module, plan, reason, via);
         }
     }
 
     // __kmod_module_fill_softdep
-    private void AddWithSoftDependencies(ProbeModule module, List<ProbeModule> plan)
+    private void AddWithSoftDependencies(ProbeModule module, List<PlanStep> plan, ProbeReason reason, ProbeModule? via)
     {
         context.SoftDependenciesOf(module, out var pre, out var post);
         foreach (var softdep in pre)
         {
-            AddWithDependencies(softdep, required: false, ignoreCommands: false, plan);
+            AddWithDependencies(softdep, required: false, ignoreCommands: false, plan, ProbeReason.SoftdepPre, module);
         }
 
-        plan.Add(module);
+        plan.Add(new PlanStep(module, reason, via));
 
         // A module with softdeps never runs its install command (kmod bug #446, kept for compatibility).
         module.IgnoreCommand = pre.Count > 0 || post.Count > 0;
         foreach (var softdep in post)
         {
-            AddWithDependencies(softdep, required: false, ignoreCommands: false, plan);
+            AddWithDependencies(softdep, required: false, ignoreCommands: false, plan, ProbeReason.SoftdepPost, module);
         }
     }
 }

@@ -30,6 +30,9 @@ public sealed partial class DebianPackageTests(ITestOutputHelper output)
     [
         ("usr/share/doc/modkit", "the package's own copyright and changelog, as Debian requires"),
         ("usr/share/lintian", "lintian overrides for the tags explained in the README"),
+        ("usr/share/man/man8/modkit.8.gz", "the manual page of the modkit command, ModKit's own front-end"),
+        ("bin/modkit", "the modkit command (a link to kmod), ModKit's own front-end (Debian 12's layout)"),
+        ("usr/bin/modkit", "the modkit command (a link to kmod), ModKit's own front-end (Debian 13's layout)"),
     ];
 
     [Theory]

@@ -1,0 +1,10 @@
+complete -c insmod -e
+complete -c insmod -f -a '(__modkit_module_files)'
+complete -c insmod -n '__modkit_is 30' -s p -d 'ignored'
+complete -c insmod -n '__modkit_is 30' -s s -d 'ignored'
+complete -c insmod -n '__modkit_is 30' -s f -d 'force loading'
+complete -c insmod -n '__modkit_is 34' -s f -l force -d 'force loading'
+complete -c insmod -n '__modkit_is 34' -s s -l syslog -d 'report to syslog'
+complete -c insmod -n '__modkit_is 34' -s v -l verbose -d 'more messages'
+complete -c insmod -s V -l version -d 'show version'
+complete -c insmod -s h -l help -d 'show help'
