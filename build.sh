@@ -7,6 +7,8 @@
 # rendered with scdoc into artifacts/man/man5 and man8, and the shell completions (completions/) laid out
 # for bash, zsh and fish under artifacts/completions. Missing packages are installed.
 # Extra arguments go to dotnet publish: ./build.sh -p:StaticExecutable=false links them dynamically.
+# MODKIT_ARTIFACTS=DIR builds into DIR/bin and DIR/lib instead of artifacts/ (with its own intermediate
+# folders, so that two profiles built side by side do not recompile each other: scripts/package.sh).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -21,20 +23,26 @@ if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-out=artifacts/bin
+art=${MODKIT_ARTIFACTS:-artifacts}
+extra=()
+if [ "$art" != artifacts ]; then
+    tag=$(basename "$art")
+    extra=(-p:IntermediateOutputPath="obj/Release-$tag/" -p:OutputPath="bin/Release-$tag/")
+fi
+out=$art/bin
 mkdir -p "$out"
 dotnet publish src/ModKit.Cli/ModKit.Cli.csproj -c Release -r linux-x64 --nologo -v quiet \
-    -p:DebugType=none -o artifacts/publish "$@" >&2
-install -m 0755 artifacts/publish/ModKit.Cli "$out/modkit"
+    -p:DebugType=none -o "$art/publish" "${extra[@]}" "$@" >&2
+install -m 0755 "$art/publish/ModKit.Cli" "$out/modkit"
 for tool in insmod rmmod lsmod modinfo modprobe depmod kmod; do
     ln -sfn modkit "$out/$tool"
 done
 
 # The same arguments (e.g. -p:KmodCompat=30) choose the library's kmod release and version nodes.
-mkdir -p artifacts/lib
+mkdir -p "$art/lib"
 dotnet publish src/ModKit.Native/ModKit.Native.csproj -c Release -r linux-x64 --nologo -v quiet \
-    -p:DebugType=none -o artifacts/publish-native "$@" >&2
-install -m 0755 artifacts/publish-native/ModKit.Native.so artifacts/lib/libkmod.so.2
+    -p:DebugType=none -o "$art/publish-native" "${extra[@]}" "$@" >&2
+install -m 0755 "$art/publish-native/ModKit.Native.so" "$art/lib/libkmod.so.2"
 
 # The library as a NuGet package (ModKit.<version>.nupkg; examples/ModuleList uses it from there).
 rm -rf artifacts/nuget
@@ -46,20 +54,20 @@ SOURCE_DATE_EPOCH=$(git log -1 --format=%ct -- man 2>/dev/null || true)
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-0}
 for source in man/*.scd; do
     page=$(basename "$source" .scd)
-    mkdir -p "artifacts/man/man${page##*.}"
-    scdoc <"$source" >"artifacts/man/man${page##*.}/$page"
+    mkdir -p "$art/man/man${page##*.}"
+    scdoc <"$source" >"$art/man/man${page##*.}/$page"
 done
 
 # Shell completions, one file per command as each shell looks them up: bash-completion and zsh by the
 # command's name (links to the one script), fish by <command>.fish (the shared functions, then the command's).
 tools="modkit kmod insmod rmmod lsmod modinfo modprobe depmod"
-rm -rf artifacts/completions
-mkdir -p artifacts/completions/bash artifacts/completions/zsh artifacts/completions/fish
-install -m 0644 completions/bash/modkit artifacts/completions/bash/modkit
-install -m 0644 completions/zsh/_modkit artifacts/completions/zsh/_modkit
+rm -rf "$art/completions"
+mkdir -p "$art/completions/bash" "$art/completions/zsh" "$art/completions/fish"
+install -m 0644 completions/bash/modkit "$art/completions/bash/modkit"
+install -m 0644 completions/zsh/_modkit "$art/completions/zsh/_modkit"
 for tool in $tools; do
-    [ "$tool" = modkit ] || ln -sfn modkit "artifacts/completions/bash/$tool"
-    [ "$tool" = modkit ] || ln -sfn _modkit "artifacts/completions/zsh/_$tool"
-    cat completions/fish/common.fish "completions/fish/$tool.fish" >"artifacts/completions/fish/$tool.fish"
+    [ "$tool" = modkit ] || ln -sfn modkit "$art/completions/bash/$tool"
+    [ "$tool" = modkit ] || ln -sfn _modkit "$art/completions/zsh/_$tool"
+    cat completions/fish/common.fish "completions/fish/$tool.fish" >"$art/completions/fish/$tool.fish"
 done
 echo "$out/modkit"
