@@ -159,6 +159,15 @@ if [ "$profile" = 30 ]; then bash_names="kmod"; else bash_names="insmod kmod lsm
 for tool in $bash_names; do
     install -m 0644 completions/bash/modkit "$completions/$tool"
 done
+# Beyond Debian's names: modkit's own completion in bash and zsh, and every command's fish completion where
+# fish looks completions up (vendor_completions.d; Debian 13's kmod puts its fish files among functions).
+install -m 0644 completions/bash/modkit "$completions/modkit"
+mkdir -p "$root/usr/share/zsh/site-functions" "$root/usr/share/fish/vendor_completions.d"
+install -m 0644 completions/zsh/_modkit "$root/usr/share/zsh/site-functions/_modkit"
+for tool in modkit kmod insmod rmmod lsmod modinfo modprobe depmod; do
+    cat completions/fish/common.fish "completions/fish/$tool.fish" >"$root/usr/share/fish/vendor_completions.d/$tool.fish"
+    chmod 0644 "$root/usr/share/fish/vendor_completions.d/$tool.fish"
+done
 if [ "$profile" = 34 ]; then
     mkdir -p "$root/usr/share/fish/vendor_functions.d" "$root/usr/share/zsh/site-functions"
     for tool in insmod lsmod rmmod; do

@@ -33,6 +33,12 @@ public sealed partial class DebianPackageTests(ITestOutputHelper output)
         ("usr/share/man/man8/modkit.8.gz", "the manual page of the modkit command, ModKit's own front-end"),
         ("bin/modkit", "the modkit command (a link to kmod), ModKit's own front-end (Debian 12's layout)"),
         ("usr/bin/modkit", "the modkit command (a link to kmod), ModKit's own front-end (Debian 13's layout)"),
+        ("usr/share/bash-completion/completions/modkit", "bash completion of the modkit command"),
+        ("usr/share/zsh/site-functions/_modkit", "zsh completion of the modkit command"),
+        ("usr/share/zsh/site-functions", "Debian 12's kmod has no zsh completions; ours has modkit's"),
+        ("usr/share/zsh", "the folder of the zsh completion"),
+        ("usr/share/fish/vendor_completions.d", "fish completions where fish looks them up (Debian 13's kmod puts its among functions)"),
+        ("usr/share/fish", "the folder of the fish completions"),
     ];
 
     [Theory]
