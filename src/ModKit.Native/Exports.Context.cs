@@ -19,7 +19,13 @@ internal static unsafe partial class Exports
         Modules.ModuleDirectory.BuiltinAliasIndex, Modules.ModuleDirectory.BuiltinIndex,
     ];
 
-    [UnmanagedCallersOnly(EntryPoint = "kmod_new")]
+    // The runtime starts on the first call into the library: shim.c's kmod_new calls this first, with the
+    // host's SIGPIPE disposition saved and the address space checked, then modkit_kmod_new.
+    [UnmanagedCallersOnly(EntryPoint = "modkit_runtime_start")]
+    private static int RuntimeStart() => 0;
+
+    // kmod_new, called by shim.c's kmod_new once the runtime has started.
+    [UnmanagedCallersOnly(EntryPoint = "modkit_kmod_new")]
     private static nint New(byte* dirname, byte** configPaths)
     {
         try
@@ -62,7 +68,8 @@ internal static unsafe partial class Exports
         }
     }
 
-    [UnmanagedCallersOnly(EntryPoint = "kmod_unref")]
+    // shim.c's kmod_unref answers NULL itself, without starting the runtime.
+    [UnmanagedCallersOnly(EntryPoint = "modkit_kmod_unref")]
     private static nint Unref(nint ctx)
     {
         try
@@ -315,16 +322,8 @@ internal static unsafe partial class Exports
         }
     }
 
-    [UnmanagedCallersOnly(EntryPoint = "kmod_list_next")]
-    private static KmodList* ListNext(KmodList* list, KmodList* current) =>
-        list is null || current is null || current->Next == list ? null : current->Next;
-
-    [UnmanagedCallersOnly(EntryPoint = "kmod_list_prev")]
-    private static KmodList* ListPrev(KmodList* list, KmodList* current) =>
-        list is null || current is null || current == list ? null : current->Prev;
-
-    [UnmanagedCallersOnly(EntryPoint = "kmod_list_last")]
-    private static KmodList* ListLast(KmodList* list) => list is null ? null : list->Prev;
+    // kmod_list_next, kmod_list_prev and kmod_list_last are pointer walks over kmod's layout (KmodList),
+    // written in shim.c: they never need the runtime.
 
     // A failure libkmod would report as an errno: out of memory, or the error a file operation carries.
     [MethodImpl(MethodImplOptions.NoInlining)]
