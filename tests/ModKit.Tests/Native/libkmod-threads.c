@@ -50,7 +50,7 @@ static void *walk(void *arg)
                 kmod_module_unref(dep);
             }
             kmod_module_unref_list(deps);
-            if (i % 4 == 0) {
+            if (i % 8 == 0) {
                 fprintf(out, "  info %d\n", kmod_module_get_info(mod, &info));
                 kmod_module_info_free_list(info);
             }
