@@ -12,6 +12,9 @@ internal static unsafe partial class Exports
     /// <summary>kmod_resources: the indexes or the configuration changed on disk.</summary>
     private const int ResourcesOk = 0, ResourcesMustReload = 1, ResourcesMustRecreate = 2;
 
+    /// <summary>Linux's PATH_MAX, the size of kmod's path buffers.</summary>
+    private const int PathMax = 4096;
+
     // The index files kmod_load_resources maps, in kmod's order; modules.builtin.alias.bin is optional.
     private static readonly string[] ResourceIndexes =
     [
@@ -200,7 +203,11 @@ internal static unsafe partial class Exports
                 {
                     context.IndexStamps.Clear();
                     context.Modules.UnloadResources();
-                    return -Errno.ENOENT;
+
+                    // The error kmod's open gives, on the path cut to PATH_MAX - 1 as its snprintf does
+                    // (ENAMETOOLONG for a name longer than NAME_MAX).
+                    int error = IO.NativeFile.Stat(path.Length < PathMax ? path : path[..(PathMax - 1)]);
+                    return -(error != 0 ? error : Errno.ENOENT);
                 }
             }
 

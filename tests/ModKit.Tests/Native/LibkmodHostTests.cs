@@ -157,6 +157,40 @@ public sealed partial class LibkmodHostTests
         Assert.Equal(2, answers.Count);
     }
 
+    /// <summary>
+    /// Every export with hostile arguments (libkmod-hostile.c: NULLs, empty strings, names longer than
+    /// PATH_MAX, bytes that are not UTF-8, unknown values, a pipe without reader), one case a child process:
+    /// each answer is Debian's, and where Debian's libkmod crashes (a NULL it does not check) ModKit's survives.
+    /// </summary>
+    [Fact]
+    public void HostileArgumentsGetLibkmodsAnswers()
+    {
+        using var temp = new TempDirectory();
+        string directory = KernelTree.Instance.ModuleDirectory("plain");
+        var results = Libraries().Select(library => ProcessRunner.Run(Compile(temp.Path, "libkmod-hostile.c", library.Name, library.Library), [directory], temp.Path,
+            timeout: TimeSpan.FromMinutes(2))).ToArray();
+        var (expected, actual) = (results[0], results[1]);
+        Assert.True(expected.ExitCode == 0 && actual.ExitCode == 0, actual.StdoutText + actual.StderrText);
+        string[] theirs = expected.StdoutText.Split('\n'), ours = actual.StdoutText.Split('\n');
+        Assert.Equal(theirs.Length, ours.Length);
+        Assert.Contains("case 10: signal 13", theirs); // SIGPIPE kept its default disposition in both
+        int crashes = 0;
+        for (int i = 0; i < theirs.Length; i++)
+        {
+            if (theirs[i].EndsWith(" signal 11", StringComparison.Ordinal))
+            {
+                crashes++;
+                Assert.DoesNotContain(" signal ", ours[i], StringComparison.Ordinal);
+                continue;
+            }
+
+            Assert.Equal(theirs[i], ours[i]);
+        }
+
+        Assert.InRange(crashes, 1, 5);
+        Assert.Equal(DebugPrefix().Replace(expected.StderrText, "libkmod: "), actual.StderrText);
+    }
+
     private static IEnumerable<(string Name, string Library)> Libraries() => [("debian", BuiltLibrary.DebianLibkmod), ("modkit", BuiltLibrary.Path)];
 
     private static string Compile(string directory, string source, string name, string library, params string[] extra)
@@ -206,6 +240,10 @@ public sealed partial class LibkmodHostTests
         var result = ProcessRunner.Run("/bin/bash", ["-c", "kill -l RTMIN"]);
         return int.Parse(result.StdoutText.Trim(), System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    // Debian's libkmod 30 is a debug build: "libkmod: ERROR FILE:LINE FUNCTION: " (LibkmodClientTests).
+    [GeneratedRegex(@"^libkmod: [A-Z]+ \S+:\d+ ", RegexOptions.Multiline)]
+    private static partial Regex DebugPrefix();
 
     [GeneratedRegex(@" flags=0x[0-9a-f]+$")]
     private static partial Regex FlagsSuffix();

@@ -90,6 +90,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: libkmod-footprint DIRNAME\n");
         return 2;
     }
+    /* a program starts with SIGPIPE's default, whatever the process that started this one ignored */
+    signal(SIGPIPE, SIG_DFL);
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = crash_handler;
     sigaction(SIGSEGV, &sa, NULL);
