@@ -20,6 +20,9 @@ MODKIT_KERNEL_DIR=$(scripts/fetch-kernel.sh) || { echo "test.sh: fetching the ke
 export MODKIT_KERNEL_DIR
 # Debian 13: kmod 34.2 (run through trixie's loader) and the 6.12 kernel's modules, the 34 profile's oracle and tree.
 scripts/fetch-kmod34.sh >/dev/null || { echo "test.sh: fetching trixie's kmod failed"; echo "0 passed, 1 failed"; exit 1; }
+# dracut-install from Debian 12's dracut-core and Debian 13's dracut-install, extracted only (installing dracut-core
+# would bring systemd and udev): a real libkmod client for tests/ModKit.Tests/Native/DracutInstallTests.
+scripts/fetch-dracut-install.sh >/dev/null || { echo "test.sh: fetching dracut-install failed"; echo "0 passed, 1 failed"; exit 1; }
 MODKIT_TRIXIE_KERNEL_DIR=$(scripts/fetch-kernel.sh trixie) || { echo "test.sh: fetching Debian 13's kernel package failed"; echo "0 passed, 1 failed"; exit 1; }
 export MODKIT_TRIXIE_KERNEL_DIR
 MODKIT_BIN=$(./build.sh) || { echo "test.sh: build.sh failed"; echo "0 passed, 1 failed"; exit 1; }

@@ -12,6 +12,9 @@ internal static unsafe partial class Exports
     /// <summary>kmod_resources: the indexes or the configuration changed on disk.</summary>
     private const int ResourcesOk = 0, ResourcesMustReload = 1, ResourcesMustRecreate = 2;
 
+    /// <summary>Linux's PATH_MAX, the size of kmod's path buffers.</summary>
+    private const int PathMax = 4096;
+
     // The index files kmod_load_resources maps, in kmod's order; modules.builtin.alias.bin is optional.
     private static readonly string[] ResourceIndexes =
     [
@@ -19,7 +22,13 @@ internal static unsafe partial class Exports
         Modules.ModuleDirectory.BuiltinAliasIndex, Modules.ModuleDirectory.BuiltinIndex,
     ];
 
-    [UnmanagedCallersOnly(EntryPoint = "kmod_new")]
+    // The runtime starts on the first call into the library: shim.c's kmod_new calls this first, with the
+    // host's SIGPIPE disposition saved and the address space checked, then modkit_kmod_new.
+    [UnmanagedCallersOnly(EntryPoint = "modkit_runtime_start")]
+    private static int RuntimeStart() => 0;
+
+    // kmod_new, called by shim.c's kmod_new once the runtime has started.
+    [UnmanagedCallersOnly(EntryPoint = "modkit_kmod_new")]
     private static nint New(byte* dirname, byte** configPaths)
     {
         try
@@ -62,7 +71,8 @@ internal static unsafe partial class Exports
         }
     }
 
-    [UnmanagedCallersOnly(EntryPoint = "kmod_unref")]
+    // shim.c's kmod_unref answers NULL itself, without starting the runtime.
+    [UnmanagedCallersOnly(EntryPoint = "modkit_kmod_unref")]
     private static nint Unref(nint ctx)
     {
         try
@@ -193,7 +203,11 @@ internal static unsafe partial class Exports
                 {
                     context.IndexStamps.Clear();
                     context.Modules.UnloadResources();
-                    return -Errno.ENOENT;
+
+                    // The error kmod's open gives, on the path cut to PATH_MAX - 1 as its snprintf does
+                    // (ENAMETOOLONG for a name longer than NAME_MAX).
+                    int error = IO.NativeFile.Stat(path.Length < PathMax ? path : path[..(PathMax - 1)]);
+                    return -(error != 0 ? error : Errno.ENOENT);
                 }
             }
 
@@ -315,16 +329,8 @@ internal static unsafe partial class Exports
         }
     }
 
-    [UnmanagedCallersOnly(EntryPoint = "kmod_list_next")]
-    private static KmodList* ListNext(KmodList* list, KmodList* current) =>
-        list is null || current is null || current->Next == list ? null : current->Next;
-
-    [UnmanagedCallersOnly(EntryPoint = "kmod_list_prev")]
-    private static KmodList* ListPrev(KmodList* list, KmodList* current) =>
-        list is null || current is null || current == list ? null : current->Prev;
-
-    [UnmanagedCallersOnly(EntryPoint = "kmod_list_last")]
-    private static KmodList* ListLast(KmodList* list) => list is null ? null : list->Prev;
+    // kmod_list_next, kmod_list_prev and kmod_list_last are pointer walks over kmod's layout (KmodList),
+    // written in shim.c: they never need the runtime.
 
     // A failure libkmod would report as an errno: out of memory, or the error a file operation carries.
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -139,7 +139,8 @@ internal static unsafe partial class Exports
         }
     }
 
-    [UnmanagedCallersOnly(EntryPoint = "kmod_module_unref")]
+    // shim.c's kmod_module_unref and kmod_module_unref_list answer NULL themselves, without starting the runtime.
+    [UnmanagedCallersOnly(EntryPoint = "modkit_kmod_module_unref")]
     private static nint ModuleUnref(nint mod)
     {
         try
@@ -152,7 +153,7 @@ internal static unsafe partial class Exports
         }
     }
 
-    [UnmanagedCallersOnly(EntryPoint = "kmod_module_unref_list")]
+    [UnmanagedCallersOnly(EntryPoint = "modkit_kmod_module_unref_list")]
     private static int ModuleUnrefList(KmodList* list)
     {
         try

@@ -10,6 +10,20 @@ internal static unsafe partial class Exports
     private static int ModuleProbeInsertModule(nint mod, uint flags, byte* extraOptions,
         delegate* unmanaged<nint, byte*, nint, int> runInstall, nint data, delegate* unmanaged<nint, byte, byte*, void> printAction)
     {
+        // Nothing may leave the export, not even from the clean-up below.
+        try
+        {
+            return ProbeInsertModule(mod, flags, extraOptions, runInstall, data, printAction);
+        }
+        catch (Exception e)
+        {
+            return Fail(e);
+        }
+    }
+
+    private static int ProbeInsertModule(nint mod, uint flags, byte* extraOptions,
+        delegate* unmanaged<nint, byte*, nint, int> runInstall, nint data, delegate* unmanaged<nint, byte, byte*, void> printAction)
+    {
         // The modules handed to the callbacks are held until the probe ends, as kmod's probe list holds them.
         var held = new List<KmodModule>();
         try

@@ -5,7 +5,7 @@ namespace ModKit.Native;
 /// <summary>
 /// libkmod's <c>struct kmod_list</c>: a circular doubly-linked list whose first node is the list
 /// itself, each node holding one pointer of data. The layout is kmod's own, so the list functions
-/// (<c>kmod_list_next</c>, <c>prev</c>, <c>last</c>) are plain pointer walks.
+/// (<c>kmod_list_next</c>, <c>prev</c>, <c>last</c>) are plain pointer walks (in shim.c).
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct KmodList

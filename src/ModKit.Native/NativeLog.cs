@@ -52,6 +52,6 @@ internal static unsafe partial class NativeLog
     };
 
     // log == NULL: kmod's default, "libkmod: FUNCTION: MESSAGE" on stderr.
-    [LibraryImport("modkit_logshim", EntryPoint = "modkit_log")]
+    [LibraryImport("modkit_shim", EntryPoint = "modkit_log")]
     private static partial void ModkitLog(nint log, nint data, int priority, byte* file, int line, byte* function, byte* message);
 }
