@@ -54,8 +54,16 @@ static const char *disposition(const struct sigaction *sa, char *buf, size_t siz
     return buf;
 }
 
+static char program_name[64];
+
 static void print_threads(const char *skip)
 {
+    FILE *self_comm = fopen("/proc/self/comm", "r");
+    if (self_comm) {
+        if (fgets(program_name, sizeof(program_name), self_comm))
+            program_name[strcspn(program_name, "\n")] = 0;
+        fclose(self_comm);
+    }
     DIR *dir = opendir("/proc/self/task");
     struct dirent *e;
     char path[300], name[64];
@@ -64,12 +72,22 @@ static void print_threads(const char *skip)
         if (e->d_name[0] == '.' || strcmp(e->d_name, skip) == 0)
             continue;
         snprintf(path, sizeof(path), "/proc/self/task/%s/comm", e->d_name);
-        if ((f = fopen(path, "r")) && fgets(name, sizeof(name), f)) {
+        /* A new thread has the program's name until it names itself: on a loaded machine that can come
+         * after the first call returns, so wait for it (up to 2 s). */
+        for (int tries = 0; tries < 200; tries++) {
+            name[0] = 0;
+            if ((f = fopen(path, "r"))) {
+                if (!fgets(name, sizeof(name), f))
+                    name[0] = 0;
+                fclose(f);
+            }
             name[strcspn(name, "\n")] = 0;
-            printf("thread: %s\n", name);
+            if (strcmp(name, program_name) != 0)
+                break;
+            usleep(10000);
         }
-        if (f)
-            fclose(f);
+        if (name[0])
+            printf("thread: %s\n", name);
     }
     if (dir)
         closedir(dir);
