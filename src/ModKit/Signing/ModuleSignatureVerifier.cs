@@ -140,12 +140,12 @@ public static class ModuleSignatureVerifier
             return new(SignatureStatus.Malformed, $"PKCS#7 content type {contentType} is not data");
         }
 
-        if (signedData.PeekTag().HasSameClassAndValue(Context0))
+        if (signedData.HasData && signedData.PeekTag().HasSameClassAndValue(Context0))
         {
             signedData.ReadEncodedValue();
         }
 
-        if (signedData.PeekTag().HasSameClassAndValue(Context1))
+        if (signedData.HasData && signedData.PeekTag().HasSameClassAndValue(Context1))
         {
             signedData.ReadEncodedValue();
         }
@@ -259,7 +259,9 @@ public static class ModuleSignatureVerifier
         (string hash, HashAlgorithmName hashName)? digest = DigestByOid(digestOid);
         if (digest is null)
         {
-            return (null, $"digest algorithm {digestOid} is not one the kernel accepts");
+            return (null, digestOid == Sha224Oid
+                ? "digest algorithm sha224, which .NET's cryptography does not offer"
+                : $"digest algorithm {digestOid} is not one the kernel accepts");
         }
 
         byte[]? signedAttributes = null, messageDigest = null;
@@ -298,7 +300,7 @@ public static class ModuleSignatureVerifier
         }
 
         byte[] signature = info.ReadOctetString();
-        if (info.PeekTag().HasSameClassAndValue(Context1))
+        if (info.HasData && info.PeekTag().HasSameClassAndValue(Context1))
         {
             info.ReadEncodedValue();
         }
@@ -320,11 +322,13 @@ public static class ModuleSignatureVerifier
         return oid;
     }
 
-    // The digests the kernel's PKCS#7 parser knows and .NET can compute (md4, md5, sm3 and Streebog are left out).
+    private const string Sha224Oid = "2.16.840.1.101.3.4.2.4";
+
+    // The digests the kernel's PKCS#7 parser knows and .NET can compute: not md4, md5, sm3 and Streebog (which module
+    // signing does not offer) nor sha224 (which it does, but .NET has no SHA-224).
     private static (string, HashAlgorithmName)? DigestByOid(string oid) => oid switch
     {
         "1.3.14.3.2.26" => ("sha1", HashAlgorithmName.SHA1),
-        "2.16.840.1.101.3.4.2.4" => ("sha224", new HashAlgorithmName("SHA224")),
         "2.16.840.1.101.3.4.2.1" => ("sha256", HashAlgorithmName.SHA256),
         "2.16.840.1.101.3.4.2.2" => ("sha384", HashAlgorithmName.SHA384),
         "2.16.840.1.101.3.4.2.3" => ("sha512", HashAlgorithmName.SHA512),
@@ -348,7 +352,6 @@ public static class ModuleSignatureVerifier
     private static byte[] Hash(string name, ReadOnlySpan<byte> data) => name switch
     {
         "sha1" => SHA1.HashData(data),
-        "sha224" => Sha224(data),
         "sha256" => SHA256.HashData(data),
         "sha384" => SHA384.HashData(data),
         "sha512" => SHA512.HashData(data),
@@ -356,14 +359,6 @@ public static class ModuleSignatureVerifier
         "sha3-384" => SHA3_384.HashData(data),
         _ => SHA3_512.HashData(data),
     };
-
-    // .NET has no SHA-224 type; IncrementalHash takes OpenSSL's name through HashAlgorithmName on Linux.
-    private static byte[] Sha224(ReadOnlySpan<byte> data)
-    {
-        using var hash = IncrementalHash.CreateHash(new HashAlgorithmName("SHA224"));
-        hash.AppendData(data);
-        return hash.GetHashAndReset();
-    }
 
     private static bool IsPlatformCryptoAvailable()
     {
