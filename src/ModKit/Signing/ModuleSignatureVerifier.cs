@@ -126,8 +126,22 @@ public static class ModuleSignatureVerifier
         var signedData = wrapper.ReadSequence();
         wrapper.ThrowIfNotEmpty();
         contentInfo.ThrowIfNotEmpty();
-        signedData.ReadIntegerBytes();
-        signedData.ReadSetOf();
+        // pkcs7_note_signeddata_version: 1 (PKCS#7) or 3 (CMS), one byte.
+        int version = SingleByteVersion(signedData);
+        if (version is not (1 or 3))
+        {
+            return new(SignatureStatus.Malformed, "unsupported SignedData version");
+        }
+
+        // digestAlgorithms: a SET OF (or SEQUENCE OF) AlgorithmIdentifier, parsed but not used, as by the kernel.
+        var digestAlgorithms = signedData.PeekTag().HasSameClassAndValue(Asn1Tag.Sequence)
+            ? signedData.ReadSequence()
+            : signedData.ReadSetOf(skipSortOrderValidation: true);
+        while (digestAlgorithms.HasData)
+        {
+            ReadAlgorithm(digestAlgorithms);
+        }
+
         var encapsulated = signedData.ReadSequence();
         string contentType = encapsulated.ReadObjectIdentifier();
         if (encapsulated.HasData)
@@ -155,7 +169,7 @@ public static class ModuleSignatureVerifier
         var signers = new List<Signer>();
         while (signerInfos.HasData)
         {
-            var (signer, problem) = ReadSigner(signerInfos.ReadSequence());
+            var (signer, problem) = ReadSigner(signerInfos.ReadSequence(), version);
             if (signer is null)
             {
                 return new(SignatureStatus.Malformed, problem!);
@@ -239,9 +253,20 @@ public static class ModuleSignatureVerifier
     // SignerInfo { version, sid, digestAlgorithm, [0] IMPLICIT signedAttrs OPTIONAL, signatureAlgorithm,
     // signature OCTET STRING, [1] IMPLICIT unsignedAttrs OPTIONAL }; sid is IssuerAndSerialNumber or
     // [0] IMPLICIT SubjectKeyIdentifier.
-    private static (Signer? Signer, string? Problem) ReadSigner(AsnReader info)
+    private static (Signer? Signer, string? Problem) ReadSigner(AsnReader info, int messageVersion)
     {
-        info.ReadIntegerBytes();
+        // pkcs7_note_signerinfo_version: 1 only in a version 1 message, 3 only in a later one.
+        int version = SingleByteVersion(info);
+        if (version is not (1 or 3))
+        {
+            return (null, "unsupported SignerInfo version");
+        }
+
+        if ((version == 1) != (messageVersion == 1))
+        {
+            return (null, "SignedData and SignerInfo versions do not match");
+        }
+
         byte[]? issuer = null, serial = null, keyId = null;
         if (info.PeekTag().HasSameClassAndValue(Context0Primitive))
         {
@@ -307,6 +332,13 @@ public static class ModuleSignatureVerifier
 
         info.ThrowIfNotEmpty();
         return (new Signer(issuer, serial, keyId, digest.Value.hash, digest.Value.hashName, keyAlgorithm, signedAttributes, messageDigest, signature), null);
+    }
+
+    // A version INTEGER whose content is one byte (the kernel reads only such), else -1.
+    private static int SingleByteVersion(AsnReader reader)
+    {
+        var contents = reader.ReadIntegerBytes().Span;
+        return contents.Length == 1 ? contents[0] : -1;
     }
 
     private static string ReadAlgorithm(AsnReader reader)
