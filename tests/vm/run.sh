@@ -109,13 +109,15 @@ copy_with_libs() { # <root> <file>
     done
 }
 
-# Flips one byte of a signed module's PKCS#7 message (offset from the message's start, negative from its end)
-# or of its struct module_signature (d<offset>).
+# Flips one byte of a signed module's PKCS#7 message (offset from the message's start, negative from its end,
+# or oid:<hex>: the byte after the first occurrence of those bytes) or of its struct module_signature (d<offset>).
 flip() { # <in> <out> <where>
     perl -0777 -e '
         local $/; open(my $f, "<:raw", $ARGV[0]) or die; my $d = <$f>; my $w = $ARGV[2];
         my $n = unpack("N", substr($d, length($d) - 32, 4)); my $start = length($d) - 40 - $n;
-        my $at = $w =~ /^d(\d+)$/ ? length($d) - 40 + $1 : $w < 0 ? $start + $n + $w : $start + $w;
+        my $at = $w =~ /^d(\d+)$/ ? length($d) - 40 + $1
+            : $w =~ /^oid:(\w+)$/ ? $start + index(substr($d, $start, $n), pack("H*", $1)) + length($1) / 2
+            : $w < 0 ? $start + $n + $w : $start + $w;
         substr($d, $at, 1) = chr(ord(substr($d, $at, 1)) ^ 1);
         open(my $o, ">:raw", $ARGV[1]) or die; print $o $d;' "$1" "$2" "$3"
 }
@@ -126,13 +128,13 @@ prepare_verify() { # <dir> <module>
     f=$(find "$modules/kernel" -name "$m.ko" | head -1)
     cp "$f" "$dir/$m.ko"
     cp "$hello/hello.ko" "$dir/hello.ko"
-    # sign-file's message: outer SEQUENCE and signedData OID, [0], SignedData, version, then digestAlgorithms
-    # (its OID's last byte at 40) and the content type (data; its OID's last byte at 53).
+    # In the message, the first SHA-2 object identifier is digestAlgorithms' and the first id-data is the content
+    # type: the last byte of each (the one after the prefix) is changed.
     perl -0777 -e 'local $/; open(my $f, "<:raw", $ARGV[0]); my $d = <$f>; substr($d, 100, 1) = chr(ord(substr($d, 100, 1)) ^ 1);
         open(my $o, ">:raw", $ARGV[1]); print $o $d;' "$dir/$m.ko" "$dir/$m-content.ko"
     flip "$dir/$m.ko" "$dir/$m-signature.ko" -1
-    flip "$dir/$m.ko" "$dir/$m-contenttype.ko" 53
-    flip "$dir/$m.ko" "$dir/$m-digestalgorithms.ko" 40
+    flip "$dir/$m.ko" "$dir/$m-contenttype.ko" oid:2a864886f70d0107
+    flip "$dir/$m.ko" "$dir/$m-digestalgorithms.ko" oid:6086480165030402
     flip "$dir/$m.ko" "$dir/$m-descriptor.ko" d0
     # hello signed with a fresh key the kernel does not know.
     openssl req -new -x509 -nodes -newkey rsa:2048 -keyout "$work/fresh.key" -out "$work/fresh.pem" \
