@@ -117,7 +117,8 @@ internal sealed class ModinfoTool
         // be read ahead in parallel; everything is still printed in argument order.
         var filePaths = names.Select(n => !argIsModuleName && IsModuleFileName(n) ? _context.MakeAbsolute(n) : null).ToArray();
         bool filenameOnly = _field is not null && _field.AsSpan().SequenceEqual("filename"u8);
-        var prefetch = new ModuleInfoPrefetch(filenameOnly ? new string?[filePaths.Length] : filePaths, _context.Profile);
+        var prefetch = new ModuleInfoPrefetch(filenameOnly ? new string?[filePaths.Length] : filePaths, _context.Profile,
+            _certificates is null ? null : ReadImage);
         bool failed = false;
         if (json)
         {
@@ -268,7 +269,7 @@ internal sealed class ModinfoTool
         if (_json is null && _field is not null && _field.AsSpan().SequenceEqual("filename"u8))
         {
             _out.Write(filename!).Write(_separator);
-            return _certificates is null || (!builtin && Verify(filename!) is { Status: SignatureStatus.Valid });
+            return _certificates is null || (!builtin && Verify(filename!, null) is { Status: SignatureStatus.Valid });
         }
 
         if (_json is null && _field is null)
@@ -276,8 +277,9 @@ internal sealed class ModinfoTool
             PaddedLine("filename:", filename!);
         }
 
+        byte[]? image = null;
         int error = prefetch is not null
-            ? prefetch.Take(index, out var entries, out var failure)
+            ? prefetch.Take(index, out var entries, out var failure, out image)
             : modules.TryGetInfo(module, out entries, out failure, _context.Profile.SignatureRules, _context.Profile.ZstdDecoding);
         if (error != 0)
         {
@@ -310,7 +312,7 @@ internal sealed class ModinfoTool
         }
 
         // --verify: builtin modules have no file to check and fail the exit status.
-        SignatureVerification? verification = builtin ? null : Verify(filename!);
+        SignatureVerification? verification = builtin ? null : Verify(filename!, image);
         bool verified = _certificates is null || verification is { Status: SignatureStatus.Valid };
         if (_json is not null)
         {
@@ -424,7 +426,10 @@ internal sealed class ModinfoTool
         return true;
     }
 
-    private SignatureVerification? Verify(string filename)
+    // Runs on the main thread only: in the static executable System.Security.Cryptography reaches OpenSSL through
+    // glibc's static dlopen, which maps a second libc; OpenSSL called from thread-pool threads then crashed
+    // (about 1 run in 6 over Debian 13's 4230 modules). Files are read and decompressed ahead (ReadImage).
+    private SignatureVerification? Verify(string filename, byte[]? image)
     {
         if (_certificates is null)
         {
@@ -433,11 +438,34 @@ internal sealed class ModinfoTool
 
         try
         {
-            return ModuleSignatureVerifier.VerifyFile(filename, _certificates);
+            return image is not null
+                ? ModuleSignatureVerifier.Verify(image, _certificates)
+                : ModuleSignatureVerifier.VerifyFile(filename, _certificates);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ModuleFormatException)
         {
             return new SignatureVerification(SignatureStatus.Malformed, "cannot read the module: " + e.Message);
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            // The platform's cryptography (OpenSSL's libcrypto, loaded on first use) is missing or failed:
+            // nothing is called valid.
+            return new SignatureVerification(SignatureStatus.Malformed, "cannot verify: " + e.Message);
+        }
+    }
+
+    // The decompressed module for --verify, read on a prefetch thread; null when reading fails (Verify reads it
+    // again and reports why).
+    private static byte[]? ReadImage(string path)
+    {
+        try
+        {
+            using var file = File.OpenHandle(path);
+            return ModuleDecompressor.Decompress(file, ModuleCompressionDetector.Detect(file));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ModuleFormatException)
+        {
+            return null;
         }
     }
 

@@ -15,6 +15,9 @@ namespace ModKit.Signing;
 /// As the kernel: certificates embedded in the message are not used (sign-file embeds none), validity dates are
 /// not checked, and signed attributes make a module signature unacceptable (kernels up to at least 6.12 refuse them;
 /// the signature over the attributes is still checked and the result says whether it holds).
+/// Thread-safe in an ordinary process. In a statically linked executable (ModKit's NativeAOT binary) .NET reaches
+/// OpenSSL through glibc's static <c>dlopen</c>, which maps a second libc: call it from the main thread only there
+/// (from thread-pool threads it crashed now and then).
 /// </remarks>
 public static class ModuleSignatureVerifier
 {
@@ -88,8 +91,15 @@ public static class ModuleSignatureVerifier
     public static SignatureVerification VerifyFile(string path, IReadOnlyList<SigningCertificate> certificates)
     {
         using var file = File.OpenHandle(path);
-        byte[] image = Files.ModuleDecompressor.Decompress(file, Files.ModuleCompressionDetector.Detect(file));
-        return Verify(image, certificates);
+        var image = Files.ModuleDecompressor.DecompressPooled(file, Files.ModuleCompressionDetector.Detect(file));
+        try
+        {
+            return Verify(image.Memory.Span, certificates);
+        }
+        finally
+        {
+            image.Release();
+        }
     }
 
     // algo, hash, signer_len, key_id_len and the three padding bytes must all be zero; id_type is checked before.

@@ -18,6 +18,8 @@ public sealed class SigningCertificate
     private readonly byte[] _serial;
     private readonly byte[]? _subjectKeyId;
     private readonly byte[] _publicKeyInfo;
+    private RSA? _rsa;
+    private ECDsa? _ecdsa;
 
     private SigningCertificate(byte[] issuer, byte[] serial, byte[]? subjectKeyId, byte[] publicKeyInfo, string keyAlgorithm, string subject)
     {
@@ -230,17 +232,26 @@ public sealed class SigningCertificate
     }
 
     /// <summary>Verifies a signature over <paramref name="digest"/> with this certificate's key.</summary>
+    /// <remarks>The key is imported once and kept; calls are serialised on it, so a certificate may be shared by threads.</remarks>
     internal bool VerifyHash(ReadOnlySpan<byte> digest, ReadOnlySpan<byte> signature, HashAlgorithmName hash)
     {
-        if (KeyAlgorithm == "rsa")
+        lock (_publicKeyInfo)
         {
-            using var rsa = RSA.Create();
-            rsa.ImportSubjectPublicKeyInfo(_publicKeyInfo, out _);
-            return rsa.VerifyHash(digest, signature, hash, RSASignaturePadding.Pkcs1);
-        }
+            if (KeyAlgorithm == "rsa")
+            {
+                _rsa ??= ImportKey(RSA.Create());
+                return _rsa.VerifyHash(digest, signature, hash, RSASignaturePadding.Pkcs1);
+            }
 
-        using var ecdsa = ECDsa.Create();
-        ecdsa.ImportSubjectPublicKeyInfo(_publicKeyInfo, out _);
-        return ecdsa.VerifyHash(digest, signature, DSASignatureFormat.Rfc3279DerSequence);
+            _ecdsa ??= ImportKey(ECDsa.Create());
+            return _ecdsa.VerifyHash(digest, signature, DSASignatureFormat.Rfc3279DerSequence);
+        }
+    }
+
+    private T ImportKey<T>(T key)
+        where T : AsymmetricAlgorithm
+    {
+        key.ImportSubjectPublicKeyInfo(_publicKeyInfo, out _);
+        return key;
     }
 }
