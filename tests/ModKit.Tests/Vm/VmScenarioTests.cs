@@ -16,6 +16,7 @@ public sealed class VmScenarioTests(ITestOutputHelper output)
     [InlineData("hello")]
     [InlineData("ext4")]
     [InlineData("sig-enforce")]
+    [InlineData("sig-verify")]
     [InlineData("modprobe")]
     public void ScenarioPassesInTheVm(string scenario) => Run(12, scenario);
 
@@ -23,6 +24,7 @@ public sealed class VmScenarioTests(ITestOutputHelper output)
     [InlineData("hello")]
     [InlineData("ext4")]
     [InlineData("sig-enforce")]
+    [InlineData("sig-verify")]
     [InlineData("modprobe")]
     [InlineData("compressed")]
     public void ScenarioPassesInDebian13sVm(string scenario) => Run(13, scenario);
