@@ -13,3 +13,4 @@ complete -c modinfo -s b -l basedir -x -a '(__fish_complete_directories)' -d 'ro
 complete -c modinfo -s V -l version -d 'show version'
 complete -c modinfo -s h -l help -d 'show help'
 complete -c modinfo -l json -d 'print JSON'
+complete -c modinfo -l verify -r -F -d 'check signatures against certificates'

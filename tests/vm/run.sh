@@ -131,6 +131,47 @@ copy_with_libs() { # <root> <file>
     done
 }
 
+# Flips one byte of a signed module's PKCS#7 message (offset from the message's start, negative from its end,
+# or oid:<hex>: the byte after the first occurrence of those bytes) or of its struct module_signature (d<offset>).
+flip() { # <in> <out> <where>
+    perl -0777 -e '
+        local $/; open(my $f, "<:raw", $ARGV[0]) or die; my $d = <$f>; my $w = $ARGV[2];
+        my $n = unpack("N", substr($d, length($d) - 32, 4)); my $start = length($d) - 40 - $n;
+        my $at = $w =~ /^d(\d+)$/ ? length($d) - 40 + $1
+            : $w =~ /^oid:(\w+)$/ ? $start + index(substr($d, $start, $n), pack("H*", $1)) + length($1) / 2
+            : $w < 0 ? $start + $n + $w : $start + $w;
+        substr($d, $at, 1) = chr(ord(substr($d, $at, 1)) ^ 1);
+        open(my $o, ">:raw", $ARGV[1]) or die; print $o $d;' "$1" "$2" "$3"
+}
+
+prepare_verify() { # <dir> <module>
+    local dir=$1 m=$2 f
+    mkdir -p "$dir"
+    f=$(find "$modules/kernel" -name "$m.ko" | head -1)
+    cp "$f" "$dir/$m.ko"
+    cp "$hello/hello.ko" "$dir/hello.ko"
+    # In the message, the first SHA-2 object identifier is digestAlgorithms' and the first id-data is the content
+    # type: the last byte of each (the one after the prefix) is changed.
+    perl -0777 -e 'local $/; open(my $f, "<:raw", $ARGV[0]); my $d = <$f>; substr($d, 100, 1) = chr(ord(substr($d, 100, 1)) ^ 1);
+        open(my $o, ">:raw", $ARGV[1]); print $o $d;' "$dir/$m.ko" "$dir/$m-content.ko"
+    flip "$dir/$m.ko" "$dir/$m-signature.ko" -1
+    flip "$dir/$m.ko" "$dir/$m-contenttype.ko" oid:2a864886f70d0107
+    flip "$dir/$m.ko" "$dir/$m-digestalgorithms.ko" oid:6086480165030402
+    flip "$dir/$m.ko" "$dir/$m-descriptor.ko" d0
+    # hello signed with a fresh key the kernel does not know.
+    openssl req -new -x509 -nodes -newkey rsa:2048 -keyout "$work/fresh.key" -out "$work/fresh.pem" \
+        -subj "/CN=ModKit VM fresh key" -days 2 2>/dev/null
+    "$("$repo/scripts/fetch-sign-file.sh")" sha256 "$work/fresh.key" "$work/fresh.pem" "$hello/hello.ko" "$dir/hello-freshkey.ko"
+    if [ "$debian" = 13 ]; then
+        cp "$kernel_dir/xz/lib/modules/$release/${f#"$modules"/}.xz" "$dir/$m.ko.xz"
+        xz --check=crc32 --lzma2=dict=1MiB -c "$dir/$m-content.ko" > "$dir/$m-content.ko.xz"
+    fi
+    [ -s "$work/kernel-certs.der" ] || "$repo/scripts/kernel-certs.sh" "$vmlinuz" "$work/kernel-certs.der"
+    for f in "$dir"/*.ko*; do
+        (exec -a modinfo "$modkit" -F verify --verify="$work/kernel-certs.der" "$f") > "$f.verdict" || true
+    done
+}
+
 build_initramfs() { # <scenario> <output>
     local scenario=$1 out=$2 root
     root=$(mktemp -d "$work/root.XXXXXX")
@@ -202,6 +243,11 @@ build_initramfs() { # <scenario> <output>
             cp "$xz" "$root/modules/"
         fi
     done
+    # "# verify: crc16": signature cases in /modules/verify, each with ModKit's verdict (modinfo -F verify
+    # --verify=<the kernel's built-in certificates>, run here on the host) in <file>.verdict.
+    local verify
+    verify=$(sed -n 's/^# verify: //p' "$scenario")
+    [ -z "$verify" ] || prepare_verify "$root/modules/verify" "$verify"
     # A small module directory for modprobe: the "# tree:" modules where the package has them.
     local tree
     tree=$(sed -n 's/^# tree: //p' "$scenario")

@@ -4,12 +4,16 @@ namespace ModKit.Cli.Tools;
 
 /// <summary>
 /// modinfo's command line, as data (kmod 30 <c>tools/modinfo.c</c>: <c>cmdopts_s</c>, <c>cmdopts</c>), plus ModKit's
-/// <c>--json</c> (long form only, so no letter of kmod's is taken; not in the help, which stays kmod's).
+/// <c>--json</c> and <c>--verify=CERT[,CERT...]</c> (long forms only, so no letter of kmod's is taken; not in the help,
+/// which stays kmod's).
 /// </summary>
 internal static class ModinfoOptions
 {
     /// <summary>The code of <c>--json</c>, which has no short form.</summary>
     public const int Json = 1;
+
+    /// <summary>The code of <c>--verify</c>, which has no short form.</summary>
+    public const int Verify = 2;
 
     public static readonly OptionTable Table = new(
         "adlpn0mF:k:b:Vh",
@@ -25,7 +29,8 @@ internal static class ModinfoOptions
         new LongOption("basedir", OptionArgument.Required, 'b'),
         new LongOption("version", OptionArgument.None, 'V'),
         new LongOption("help", OptionArgument.None, 'h'),
-        new LongOption("json", OptionArgument.None, Json));
+        new LongOption("json", OptionArgument.None, Json),
+        new LongOption("verify", OptionArgument.Required, Verify));
 
     public static string Help(string program) =>
         "Usage:\n" +

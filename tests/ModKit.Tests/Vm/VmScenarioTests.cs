@@ -17,6 +17,7 @@ public sealed class VmScenarioTests(ITestOutputHelper output)
     [InlineData("hello")]
     [InlineData("ext4")]
     [InlineData("sig-enforce")]
+    [InlineData("sig-verify")]
     [InlineData("modprobe")]
     [InlineData("libkmod")]
     public void ScenarioPassesInTheVm(string scenario) => Run(12, scenario);
@@ -25,6 +26,7 @@ public sealed class VmScenarioTests(ITestOutputHelper output)
     [InlineData("hello")]
     [InlineData("ext4")]
     [InlineData("sig-enforce")]
+    [InlineData("sig-verify")]
     [InlineData("modprobe")]
     [InlineData("compressed")]
     [InlineData("libkmod")]
