@@ -184,10 +184,10 @@ boot() { # <name> <image> <kernel> <initrd> <mode>: records in $work/<name>/
     while kill -0 "$qemu" 2>/dev/null; do
         sleep 5
         if [ -f "$work/$name.serial" ]; then
-            grep -a '^modkit-check:' "$work/$name.serial" | tail -n +$((seen + 1)) | while read -r line; do
+            grep -ao 'modkit-check: .*' "$work/$name.serial" | tail -n +$((seen + 1)) | while read -r line; do
                 log "[$name] $(( $(date +%s) - start ))s ${line#modkit-check: }"
             done
-            seen=$(grep -ac '^modkit-check:' "$work/$name.serial")
+            seen=$(grep -ao 'modkit-check: .*' "$work/$name.serial" | wc -l)
         fi
     done
     wait "$qemu"; rc=$?
