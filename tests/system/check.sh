@@ -30,6 +30,7 @@ finish() {
 
 say "started ($mode), waiting for the boot to finish"
 systemctl is-system-running --wait >"$out/system-state" 2>&1
+udevadm settle --timeout=300   # coldplug's workers may still be loading drivers
 echo "$mode" >"$out/mode"
 echo "$release" >"$out/release"
 systemctl get-default >"$out/default-target"
@@ -83,17 +84,17 @@ trace_count() { # the execs of modprobe since trace_on
     echo 0 >"$tracing/tracing_on"
     grep -c 'sched_process_exec:' "$tracing/trace"
 }
-# A btrfs image (made on the host) on a loop device: mount loads btrfs and its dependencies.
-modules >"$out/rq-btrfs.before"
+# An xfs image (made on the host) on a loop device: mount loads xfs through the kernel's request_module.
+modules >"$out/rq-xfs.before"
 trace_on
-loop=$(losetup -f --show "$share/btrfs.img")
-mkdir -p /mnt/btrfs
-mount "$loop" /mnt/btrfs >"$out/rq-btrfs.mount" 2>&1
-echo "mount=$?" >>"$out/rq-btrfs.mount"
-ls /mnt/btrfs >>"$out/rq-btrfs.mount" 2>&1
-umount /mnt/btrfs; losetup -d "$loop"
-echo "execs=$(trace_count)" >>"$out/rq-btrfs.mount"
-modules >"$out/rq-btrfs.after"
+loop=$(losetup -f --show "$share/xfs.img")
+mkdir -p /mnt/xfs
+mount "$loop" /mnt/xfs >"$out/rq-xfs.mount" 2>&1
+echo "mount=$?" >>"$out/rq-xfs.mount"
+echo "written on xfs" >/mnt/xfs/greeting && cat /mnt/xfs/greeting >>"$out/rq-xfs.mount" 2>&1
+umount /mnt/xfs; losetup -d "$loop"
+echo "execs=$(trace_count)" >>"$out/rq-xfs.mount"
+modules >"$out/rq-xfs.after"
 # char-major-108-0 (ppp_generic) through its static node.
 trace_on
 cat /dev/ppp >/dev/null 2>"$out/rq-char.err"
@@ -114,18 +115,19 @@ awk '$2 ~ /^\/mnt\/rq/ {print $2}' /proc/mounts | while read -r m; do umount "$m
 modules >"$out/rq-50.after"
 
 # A kernel package's postinst (depmod V) and DKMS (depmod -a V -F System.map): the indexes, and how
-# Debian's kmod (libkmod, as udev reads them) and the installed modprobe resolve every module and the
+# Debian's modprobe (kept aside in both boots; kmod 34.2 has libkmod built in, kmod 30 uses libkmod.so.2,
+# the library udev reads them with) and the installed modprobe resolve every module and the
 # devices' aliases over them.
 resolve() { # <prefix>
     cut -d: -f1 "$moddir/modules.dep" | sed 's|.*/||; s|\.ko.*||' | sort -u >"$out/names"
     cat $(find /sys/devices -name modalias) 2>/dev/null | sort -u >"$out/modaliases"
-    resolve_with "$1.debian-kmod" env "LD_LIBRARY_PATH=$share/debian-kmod" "$share/debian-kmod/kmod"
-    resolve_with "$1.installed" kmod
+    resolve_with "$1.debian-kmod" env "LD_LIBRARY_PATH=$share/debian-kmod" "$share/debian-kmod/modprobe"
+    resolve_with "$1.installed" modprobe
 }
 resolve_with() { # <prefix> <kmod command...>
     prefix=$1; shift
-    xargs -n 400 "$@" modprobe --show-depends --ignore-install -a <"$out/names" >"$out/$prefix.names" 2>&1
-    while read -r alias; do echo "$alias:"; "$@" modprobe --resolve-alias "$alias" 2>&1; done \
+    xargs -n 400 "$@" --show-depends --ignore-install -a <"$out/names" >"$out/$prefix.names" 2>&1
+    while read -r alias; do echo "$alias:"; "$@" --resolve-alias "$alias" 2>&1; done \
         <"$out/modaliases" >"$out/$prefix.aliases"
 }
 say "depmod (postinst, DKMS)"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A whole Debian system for tests/system/run.sh, made once with mmdebstrap from the mirror of the machine's
 # apt configuration: systemd as init, udev, initramfs-tools with the initramfs its own update-initramfs made,
-# Debian's linux-image-amd64 and kmod, dbus (logind needs it) and btrfs-progs (the check makes a btrfs image).
+# Debian's linux-image-amd64 and kmod, dbus (logind needs it) and xfsprogs (the check makes an xfs image; not btrfs-progs, whose initramfs
+# script loads btrfs at every boot).
 #   tests/system/make-root.sh 13|12
 # Prints the root's folder ($CACHE/system/debian<N>/root) on stdout. Idempotent; nothing here is committed.
 set -euo pipefail
@@ -14,7 +15,9 @@ log() { echo "system: $*" >&2; }
 mkdir -p "$(dirname "$dir")"
 exec 9>"$dir.lock"
 flock 9
-if [ ! -f "$dir.done" ]; then
+packages=systemd-sysv,udev,dbus,kmod,initramfs-tools,zstd,linux-image-amd64,mount,xfsprogs
+# The .done file holds the package list the root was made with: a changed list makes it anew.
+if [ "$(cat "$dir.done" 2>/dev/null)" != "$packages" ]; then
     if ! command -v mmdebstrap >/dev/null; then
         log "installing mmdebstrap"
         [ -n "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' 2>/dev/null | head -1)" ] || apt-get update -qq >&2
@@ -28,13 +31,13 @@ if [ ! -f "$dir.done" ]; then
     # The initramfs is made in the root by its own update-initramfs (linux-image-amd64's postinst);
     # no resume device, and the root file system is the first virtio disk.
     mmdebstrap --quiet --variant=minbase \
-        --include=systemd-sysv,udev,dbus,kmod,initramfs-tools,zstd,linux-image-amd64,mount,btrfs-progs \
+        --include="$packages" \
         --essential-hook='mkdir -p "$1/etc/initramfs-tools/conf.d" && echo RESUME=none >"$1/etc/initramfs-tools/conf.d/resume"' \
         --customize-hook='echo "/dev/vda / ext4 rw,errors=remount-ro 0 1" >"$1/etc/fstab"' \
         --customize-hook='echo modkit-system >"$1/etc/hostname"' \
         --customize-hook='chroot "$1" passwd -d root >/dev/null' \
         "$suite" "$dir.tmp" "$mirror" >&2
     mv -T "$dir.tmp" "$dir"
-    touch "$dir.done"
+    echo "$packages" >"$dir.done"
 fi
 echo "$dir"

@@ -107,7 +107,7 @@ libkmod_path() { real_in_root "$1" /lib/x86_64-linux-gnu/libkmod.so.2; }
 sha_of() { sha256sum <"$1" | cut -c1-64; }
 
 # A copy of the root with the check installed: the service, an /etc/modules-load.d entry (dummy), a
-# modprobe@ unit (loop), examples/hello, a btrfs image and Debian's kmod and libkmod kept aside (the
+# modprobe@ unit (loop), examples/hello, an xfs image and Debian's kmod and libkmod kept aside (the
 # check resolves the indexes with them in both boots).
 prepare() { # <variant> <dir>
     local variant=$1 dir=$2 share
@@ -136,11 +136,9 @@ UNIT
     cp "$hello" "$share/hello.ko"
     cp -L "$dir$(real_in_root "$dir" /usr/bin/kmod)" "$share/debian-kmod/kmod"
     cp -L "$dir$(libkmod_path "$dir")" "$share/debian-kmod/libkmod.so.2"
-    mkdir -p "$dir/tmp/btrfs-content"
-    echo "a file on btrfs" >"$dir/tmp/btrfs-content/greeting"
-    truncate -s 128M "$share/btrfs.img"
-    in_root "$dir" mkfs.btrfs -q -r /tmp/btrfs-content /usr/local/share/modkit-check/btrfs.img >&2
-    rm -rf "$dir/tmp/btrfs-content"
+    ln -s kmod "$share/debian-kmod/modprobe"
+    truncate -s 320M "$share/xfs.img"
+    in_root "$dir" mkfs.xfs -q /usr/local/share/modkit-check/xfs.img >&2
     if [ "$variant" = modkit ]; then
         find_debs
         log "[$variant] apt-get install ${deb_files[*]##*/} (in the root)"
@@ -278,10 +276,10 @@ row "systemd-modules-load bound kmod_* to libkmod.so.2" "$(pf ml_bound "$K")" \
 kp_ok() { grep -q "sha256=$2" "$1/kernel-modprobe" 2>/dev/null; }
 row "kernel's modprobe (/proc/sys/kernel/modprobe)" "$(pf kp_ok "$K" "$(cut -d' ' -f1 "$work/kmod.modprobe")")" \
     "$(pf kp_ok "$M" "$(cut -d' ' -f1 "$work/modkit.modprobe")")" "$(cut -d' ' -f1-3 "$M/kernel-modprobe" 2>/dev/null)"
-btrfs_ok() { has "$1/rq-btrfs.mount" mount=0 && has "$1/rq-btrfs.after" btrfs && ! has "$1/rq-btrfs.before" btrfs; }
-row "request_module: mount btrfs on loop" "$(pf btrfs_ok "$K")" \
-    "$(modkit_ok "$(pf btrfs_ok "$M")" "$(pf same "$K/rq-btrfs.after" "$M/rq-btrfs.after")")" \
-    "modprobe runs $(value "$K/rq-btrfs.mount" execs) / $(value "$M/rq-btrfs.mount" execs); +$(comm -13 "$K/rq-btrfs.before" "$K/rq-btrfs.after" 2>/dev/null | wc -l) modules"
+xfs_ok() { has "$1/rq-xfs.mount" mount=0 && has "$1/rq-xfs.mount" "written on xfs" && has "$1/rq-xfs.after" xfs && ! has "$1/rq-xfs.before" xfs; }
+row "request_module: mount xfs on loop" "$(pf xfs_ok "$K")" \
+    "$(modkit_ok "$(pf xfs_ok "$M")" "$(pf same "$K/rq-xfs.after" "$M/rq-xfs.after")")" \
+    "modprobe runs $(value "$K/rq-xfs.mount" execs) / $(value "$M/rq-xfs.mount" execs); +$(comm -13 "$K/rq-xfs.before" "$K/rq-xfs.after" 2>/dev/null | tr '\n' ' ')"
 char_ok() { has "$1/rq-char.after" ppp_generic; }
 row "request_module: char-major-108-0 (/dev/ppp)" "$(pf char_ok "$K")" \
     "$(modkit_ok "$(pf char_ok "$M")" "$(pf same "$K/rq-char.after" "$M/rq-char.after")")" \
