@@ -13,7 +13,7 @@
 #
 # Environment: MODKIT_DEBS (folder with ModKit's .debs; default: scripts/package.sh <profile> makes
 # them into artifacts/deb), MODKIT_SYSTEM_TIMEOUT (seconds per boot, default 1500),
-# MODKIT_SYSTEM_KEEP=1 (keep the work folder with the disks and the records).
+# MODKIT_SYSTEM_KEEP=1 (keep the work folder with the disks and the records; kept anyway on failure).
 # Takes about half an hour per release on a 2-core machine; not part of the xunit suite (README).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -58,7 +58,9 @@ find_debs() {
 }
 
 work=$(mktemp -d "$CACHE/system/work.XXXXXX")
-[ -n "${MODKIT_SYSTEM_KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
+# Removed when the run passes (kept when it fails, or with MODKIT_SYSTEM_KEEP=1).
+keep_or_remove() { if [ $? = 0 ] && [ -z "${MODKIT_SYSTEM_KEEP:-}" ]; then rm -rf "$work"; else log "kept $work"; fi; }
+trap keep_or_remove EXIT
 log "work folder $work"
 
 # examples/hello against the root's kernel: Debian 13's headers need trixie's gcc-14 and glibc (the
@@ -146,7 +148,7 @@ UNIT
         cp "${deb_files[@]}" "$dir/tmp/debs/"
         local args=()
         for f in "${deb_files[@]}"; do args+=("/tmp/debs/$(basename "$f")"); done
-        in_root "$dir" apt-get install -y --no-download "${args[@]}" >"$work/$variant.apt.log" 2>&1 ||
+        in_root "$dir" apt-get install -y "${args[@]}" >"$work/$variant.apt.log" 2>&1 ||
             { cat "$work/$variant.apt.log" >&2; return 1; }
         rm -rf "$dir/tmp/debs"
         log "[$variant] update-initramfs -u with ModKit's tools (in the root)"
