@@ -29,7 +29,30 @@ finish() {
 }
 
 say "started ($mode), waiting for the boot to finish"
-systemctl is-system-running --wait >"$out/system-state" 2>&1
+# PID 1's threads and their blocked and caught signals (a library's thread that does not block SIGCHLD
+# takes the signal from PID 1's signalfd).
+pid1_threads() {
+    for task in /proc/1/task/*; do
+        echo "$(cat "$task/comm") $(grep -E '^Sig(Blk|Cgt)' "$task/status" | tr '\t\n' '  ')"
+    done
+}
+pid1_threads >"$out/pid1-threads.early"
+timeout 1200 systemctl is-system-running --wait >"$out/system-state" 2>&1
+if [ $? = 124 ]; then
+    # The boot did not finish: what it waits for, then the records and a forced power-off.
+    say "the boot did not finish in 20 minutes: recording the jobs and PID 1's threads"
+    echo "not finished" >"$out/system-state"
+    systemctl list-jobs --no-pager >"$out/stuck-jobs" 2>&1
+    ps -eo pid,ppid,stat,wchan:24,args >"$out/stuck-ps" 2>&1
+    pid1_threads >"$out/pid1-threads"
+    cut -d' ' -f1 /proc/modules | sort >"$out/modules-boot"
+    journalctl -b --no-pager -o short-monotonic >"$out/journal" 2>&1
+    tar -C "$out" -cf /dev/vdb . && sync
+    say "done"
+    systemctl poweroff --force
+    exit 1
+fi
+pid1_threads >"$out/pid1-threads"
 udevadm settle --timeout=300   # coldplug's workers may still be loading drivers
 echo "$mode" >"$out/mode"
 echo "$release" >"$out/release"

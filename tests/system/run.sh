@@ -122,7 +122,7 @@ prepare() { # <variant> <dir>
     cat >"$dir/etc/systemd/system/modkit-check.service" <<'UNIT'
 [Unit]
 Description=ModKit whole-system check (tests/system/check.sh)
-After=multi-user.target
+After=basic.target
 
 [Service]
 Type=simple
@@ -221,7 +221,7 @@ row() { # <check> <kmod PASS|FAIL|-> <modkit PASS|FAIL> <detail>
     [ "$2" != FAIL ] && [ "$3" != FAIL ] || failures=$((failures + 1))
 }
 pf() { if "$@"; then echo PASS; else echo FAIL; fi; }
-same() { [ -f "$1" ] && [ -f "$2" ] && cmp -s "$1" "$2"; }
+same() { [ -e "$1" ] && [ -e "$2" ] && cmp -s "$1" "$2"; }
 nonempty() { [ -s "$1" ]; }
 has() { grep -qx -- "$2" "$1" 2>/dev/null; }
 count() { [ -f "$1" ] && wc -l <"$1" | tr -d ' ' || echo 0; }
@@ -259,11 +259,10 @@ maps_ok() { # <records> <who> <sha>
 kmod_lib_sha=$(cut -d' ' -f1 "$work/kmod.libkmod") modkit_lib_sha=$(cut -d' ' -f1 "$work/modkit.libkmod")
 deb_lib_ok=FAIL
 for f in "${deb_files[@]}"; do
-    if dpkg-deb --fsys-tarfile "$f" | tar -t 2>/dev/null | grep -q 'libkmod\.so\.2'; then
-        member=$(dpkg-deb --fsys-tarfile "$f" | tar -t | grep 'libkmod\.so\.2' | while read -r m; do
-            [ "$(dpkg-deb --fsys-tarfile "$f" | tar -xO "$m" 2>/dev/null | sha256sum | cut -c1-64)" = "$modkit_lib_sha" ] && echo "$m"; done | head -1)
-        [ -n "$member" ] && deb_lib_ok=PASS
-    fi
+    mkdir -p "$work/deb-x" && dpkg-deb -x "$f" "$work/deb-x"
+done
+for f in "$work"/deb-x/usr/lib/x86_64-linux-gnu/libkmod.so.2*; do
+    [ -f "$f" ] && [ ! -L "$f" ] && [ "$(sha_of "$f")" = "$modkit_lib_sha" ] && deb_lib_ok=PASS
 done
 [ "$kmod_lib_sha" != "$modkit_lib_sha" ] || deb_lib_ok=FAIL
 row "installed libkmod.so.2 is the package's" - "$deb_lib_ok" "$(cut -d' ' -f2 "$work/modkit.libkmod")"
@@ -312,6 +311,8 @@ row "update-initramfs -u in the running system" "$(pf ui_ok "$K")" \
     "$(modkit_ok "$(pf ui_ok "$M")" "$(pf same <(grep -E '\.ko(\.[a-z]+)?$' "$K/initramfs.list") <(grep -E '\.ko(\.[a-z]+)?$' "$M/initramfs.list"))")" \
     "$(grep -cE '\.ko(\.[a-z]+)?$' "$K/initramfs.list") / $(grep -cE '\.ko(\.[a-z]+)?$' "$M/initramfs.list") modules; all files $(same "$K/initramfs.list" "$M/initramfs.list" && echo same || echo different)"
 second_ok() { reached "$I" && no_failed "$I" && same "$K/modules-boot" "$I/modules-boot" && maps_ok "$I" pid1 "$modkit_lib_sha"; }
+threads() { [ -f "$1/pid1-threads" ] && wc -l <"$1/pid1-threads" || echo '?'; }
+row "PID 1's threads after boot (informative)" - - "$(threads "$K") / $(threads "$M")"
 row "boot from the initramfs made inside (ModKit)" - "$(pf second_ok)" \
     "state $(cat "$I/system-state" 2>/dev/null); $(count "$I/modules-boot") modules"
 hello_ok() { grep -qx 'modkit-system' "$1/hello" && has "$1/hello" modprobe=0 && has "$1/hello" modprobe-r=0 &&
@@ -336,5 +337,12 @@ printf 'userspace                     kmod %s, ModKit %s (ModKit from its own in
     "$(userspace "$K")" "$(userspace "$M")" "$(userspace "$I")"
 printf 'QEMU run (boot + check)       kmod %ss, ModKit %ss, second ModKit boot %ss\n' \
     "$(cat "$work/kmod.seconds" 2>/dev/null)" "$(cat "$work/modkit.seconds" 2>/dev/null)" "$(cat "$work/modkit-initrd.seconds" 2>/dev/null)"
+for r in "$K" "$M" "$I"; do
+    [ -f "$r/stuck-jobs" ] || continue
+    echo
+    echo "$(basename "$r"): the boot did not finish; its jobs, and PID 1's threads (name, SigBlk, SigCgt):"
+    sed 's/^/  /' "$r/stuck-jobs"
+    sed 's/^/  /' "$r/pid1-threads"
+done
 echo "${#rows[@]} checks, $failures failed, $(( ($(date +%s) - started) / 60 )) minutes"
 [ "$failures" = 0 ]
