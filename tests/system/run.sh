@@ -12,7 +12,7 @@
 #   tests/system/run.sh [--debian 13|12]      default 13 (kmod 34.2 profile; 12: kmod 30)
 #
 # Environment: MODKIT_DEBS (folder with ModKit's .debs; default: scripts/package.sh <profile> makes
-# them into artifacts/deb), MODKIT_SYSTEM_TIMEOUT (seconds per boot, default 1500),
+# them into artifacts/deb), MODKIT_SYSTEM_TIMEOUT (seconds per boot, default 2400),
 # MODKIT_SYSTEM_KEEP=1 (keep the work folder with the disks and the records; kept anyway on failure).
 # Takes about half an hour per release on a 2-core machine; not part of the xunit suite (README).
 set -euo pipefail
@@ -135,6 +135,8 @@ UNIT
     ln -sfn ../modkit-check.service "$dir/etc/systemd/system/multi-user.target.wants/modkit-check.service"
     ln -sfn /lib/systemd/system/modprobe@.service "$dir/etc/systemd/system/multi-user.target.wants/modprobe@loop.service"
     echo dummy >"$dir/etc/modules-load.d/modkit-check.conf"
+    # zstd -1 instead of -9: update-initramfs in the guest is the slowest step under emulation.
+    echo COMPRESSLEVEL=1 >"$dir/etc/initramfs-tools/conf.d/modkit-check"
     cp "$hello" "$share/hello.ko"
     cp -L "$dir$(real_in_root "$dir" /usr/bin/kmod)" "$share/debian-kmod/kmod"
     cp -L "$dir$(libkmod_path "$dir")" "$share/debian-kmod/libkmod.so.2"
@@ -166,7 +168,7 @@ image() { # <dir> <image>: an ext4 image of the folder, made without mounting
     mkfs.ext4 -q -F -L root -d "$dir" "$img" "${mb}M"
 }
 
-timeout_s=${MODKIT_SYSTEM_TIMEOUT:-1500}
+timeout_s=${MODKIT_SYSTEM_TIMEOUT:-2400}
 boot() { # <name> <image> <kernel> <initrd> <mode>: records in $work/<name>/
     local name=$1 img=$2 kernel=$3 initrd=$4 mode=$5 results=$work/$1 start rc
     mkdir -p "$results"
