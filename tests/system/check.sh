@@ -37,10 +37,10 @@ pid1_threads() {
     done
 }
 pid1_threads >"$out/pid1-threads.early"
-timeout 600 systemctl is-system-running --wait >"$out/system-state" 2>&1
+timeout 300 systemctl is-system-running --wait >"$out/system-state" 2>&1
 if [ $? = 124 ]; then
     # The boot did not finish: what it waits for, then the records and a forced power-off.
-    say "the boot did not finish in 10 minutes: recording the jobs and PID 1's threads"
+    say "the boot did not finish in 5 minutes: recording the jobs and PID 1's threads"
     echo "not finished" >"$out/system-state"
     systemctl list-jobs --no-pager >"$out/stuck-jobs" 2>&1
     ps -eo pid,ppid,stat,wchan:24,args >"$out/stuck-ps" 2>&1
