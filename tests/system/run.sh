@@ -122,7 +122,9 @@ prepare() { # <variant> <dir>
     cat >"$dir/etc/systemd/system/modkit-check.service" <<'UNIT'
 [Unit]
 Description=ModKit whole-system check (tests/system/check.sh)
-After=basic.target
+# Early, so that a boot stuck before basic.target is still recorded (the check waits for the boot itself).
+DefaultDependencies=no
+After=local-fs.target
 
 [Service]
 Type=simple
