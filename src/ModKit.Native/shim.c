@@ -4,7 +4,7 @@
  * each message already formatted, and this shim hands it over as the single argument of "%s".
  *
  * kmod_new: NativeAOT starts its runtime on the first call into the library, and that start can harm the
- * host process in two ways this wrapper prevents. It ignores SIGPIPE for the whole process (and for every
+ * host process in three ways this wrapper prevents. Its threads must not take the host's signals (below). It ignores SIGPIPE for the whole process (and for every
  * program the host later executes), which libkmod never does: the disposition the host had is put back.
  * And when the address space left under RLIMIT_AS is too small for the runtime's reservation, the start
  * fails with abort(), which in systemd's PID 1 is a kernel panic: kmod_new then fails with ENOMEM
@@ -115,12 +115,31 @@ static int address_space_left(void)
     return 1;
 }
 
+/* The runtime's own threads (the finalizer thread, made when it starts) inherit the signal mask of the
+ * thread that starts it. A host that later blocks a signal to read it from a signalfd, as systemd's PID 1
+ * and udevd do with SIGCHLD after kmod_new, blocks it in its own threads only: a runtime thread that had
+ * it unblocked would take the signal (SIGCHLD's default action discards it) and the host would never learn
+ * that its children exited. So the runtime starts with every signal blocked, and the caller gets its own
+ * mask back, less the signals the runtime unblocked for itself (its thread-suspension signal). */
+static void start_with_signals_blocked(void)
+{
+    sigset_t all, caller, after;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &caller);
+    modkit_runtime_start();
+    pthread_sigmask(SIG_SETMASK, NULL, &after);
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sigismember(&all, sig) == 1 && sigismember(&after, sig) == 0)
+            sigdelset(&caller, sig);
+    pthread_sigmask(SIG_SETMASK, &caller, NULL);
+}
+
 static int start_runtime(void)
 {
     struct sigaction pipe_before;
     pthread_mutex_lock(&start_lock);
     if (!started && address_space_left() && sigaction(SIGPIPE, NULL, &pipe_before) == 0) {
-        modkit_runtime_start();
+        start_with_signals_blocked();
         sigaction(SIGPIPE, &pipe_before, NULL);
         __atomic_store_n(&started, 1, __ATOMIC_RELEASE);
     }

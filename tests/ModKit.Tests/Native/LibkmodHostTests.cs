@@ -191,6 +191,24 @@ public sealed partial class LibkmodHostTests
         Assert.Equal(DebugPrefix().Replace(expected.StderrText, "libkmod: "), actual.StderrText);
     }
 
+    /// <summary>
+    /// systemd's PID 1 and udevd initialise libkmod before they block SIGCHLD in their main thread and read it
+    /// from a signalfd: a child's exit must still reach the signalfd, so no thread the library started may
+    /// take the signal (with ModKit's library before the fix, the runtime's finalizer thread did, and PID 1
+    /// never learnt that its children exited: the whole-system boot hung).
+    /// </summary>
+    [Fact]
+    public void ChildExitsStillReachTheHostsSignalfd()
+    {
+        using var temp = new TempDirectory();
+        string directory = KernelTree.Instance.ModuleDirectory("plain");
+        foreach (var (name, library) in Libraries())
+        {
+            var result = ProcessRunner.Run(Compile(temp.Path, "libkmod-sigchld.c", name, library), [directory], temp.Path, timeout: TimeSpan.FromMinutes(1));
+            Assert.True(result.ExitCode == 0 && result.StdoutText == "sigchld: received\n", $"{name}: {result.StdoutText}{result.StderrText}");
+        }
+    }
+
     private static IEnumerable<(string Name, string Library)> Libraries() => [("debian", BuiltLibrary.DebianLibkmod), ("modkit", BuiltLibrary.Path)];
 
     private static string Compile(string directory, string source, string name, string library, params string[] extra)
