@@ -45,8 +45,8 @@ dotnet publish src/ModKit.Native/ModKit.Native.csproj -c Release -r linux-x64 --
 install -m 0755 "$art/publish-native/ModKit.Native.so" "$art/lib/libkmod.so.2"
 
 # The library as a NuGet package (ModKit.<version>.nupkg; examples/ModuleList uses it from there).
-rm -rf artifacts/nuget
-dotnet pack src/ModKit/ModKit.csproj -c Release --nologo -v quiet -o artifacts/nuget "$@" >&2
+rm -rf "$art/nuget"
+dotnet pack src/ModKit/ModKit.csproj -c Release --nologo -v quiet -o "$art/nuget" "${extra[@]}" "$@" >&2
 
 # Manual pages: section from the name (modprobe.d.5.scd -> man5/modprobe.d.5); dated by the last commit
 # that touched them, so that a rebuild gives the same bytes.
