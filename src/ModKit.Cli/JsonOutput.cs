@@ -35,6 +35,18 @@ internal sealed class JsonOutput : IDisposable
 
     public void WriteString(string name, ReadOnlySpan<byte> value) => Writer.WriteString(name, Text(value));
 
+    /// <summary>Writes a property whose value is an array of strings.</summary>
+    public void WriteStrings(string name, IEnumerable<string> values)
+    {
+        Writer.WriteStartArray(name);
+        foreach (string value in values)
+        {
+            Writer.WriteStringValue(value);
+        }
+
+        Writer.WriteEndArray();
+    }
+
     /// <summary>Call between items: writes out what is pending once a block is full.</summary>
     public void Checkpoint()
     {

@@ -226,7 +226,7 @@ public sealed class KernelModules : IDisposable
         var parameters = new ModuleParameterList();
         foreach (var entry in entries)
         {
-            if (!(entry.KeyIs("parm"u8) || entry.KeyIs("parmtype"u8)))
+            if (!ModuleParameterList.IsParameterEntry(entry))
             {
                 fields.Add(new(entry.Key, entry.Value));
             }

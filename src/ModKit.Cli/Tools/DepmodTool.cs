@@ -254,14 +254,8 @@ internal sealed class DepmodTool
             writer.WriteStartObject();
             writer.WriteString("name", module.Name);
             writer.WriteString("path", module.OutputPath);
-            writer.WriteStartArray("dependencies");
-            foreach (var dependency in module.Dependencies)
-                writer.WriteStringValue(dependency.OutputPath);
-            writer.WriteEndArray();
-            writer.WriteStartArray("all_dependencies");
-            foreach (var dependency in result.AllDependencies(module))
-                writer.WriteStringValue(dependency.OutputPath);
-            writer.WriteEndArray();
+            json.WriteStrings("dependencies", module.Dependencies.Select(d => d.OutputPath));
+            json.WriteStrings("all_dependencies", result.AllDependencies(module).Select(d => d.OutputPath));
             writer.WriteEndObject();
             json.Checkpoint();
         }

@@ -340,7 +340,7 @@ internal sealed class ModinfoTool
                 continue;
             }
 
-            if (key.SequenceEqual("parm"u8) || key.SequenceEqual("parmtype"u8))
+            if (ModuleParameterList.IsParameterEntry(entry))
             {
                 Collect(parameters, entry);
                 continue;
@@ -480,7 +480,7 @@ internal sealed class ModinfoTool
         var parameters = new ModuleParameterList();
         foreach (var entry in entries)
         {
-            if (entry.KeyIs("parm"u8) || entry.KeyIs("parmtype"u8))
+            if (ModuleParameterList.IsParameterEntry(entry))
             {
                 Collect(parameters, entry);
             }
@@ -544,7 +544,7 @@ internal sealed class ModinfoTool
         var parameters = new ModuleParameterList();
         foreach (var entry in entries)
         {
-            if (entry.KeyIs("parm"u8) || entry.KeyIs("parmtype"u8))
+            if (ModuleParameterList.IsParameterEntry(entry))
             {
                 Collect(parameters, entry);
                 continue;

@@ -1,4 +1,3 @@
-using System.Text;
 using ModKit.Config;
 using ModKit.Modules;
 using ModKit.Probe;
@@ -134,13 +133,7 @@ internal sealed partial class ModprobeTool
     {
         var writer = _json!.Writer;
         writer.WriteStartObject();
-        writer.WriteStartArray("blacklist");
-        foreach (string name in config.Blacklist)
-        {
-            writer.WriteStringValue(name);
-        }
-
-        writer.WriteEndArray();
+        _json.WriteStrings("blacklist", config.Blacklist);
         WriteCommands("install", config.InstallCommands);
         WriteCommands("remove", config.RemoveCommands);
         writer.WriteStartArray("alias");
@@ -168,8 +161,8 @@ internal sealed partial class ModprobeTool
         {
             writer.WriteStartObject();
             writer.WriteString("module", softdep.ModuleName);
-            WriteNames("pre", softdep.Pre);
-            WriteNames("post", softdep.Post);
+            _json.WriteStrings("pre", softdep.Pre);
+            _json.WriteStrings("post", softdep.Post);
             writer.WriteEndObject();
         }
 
@@ -179,7 +172,7 @@ internal sealed partial class ModprobeTool
         {
             writer.WriteStartObject();
             writer.WriteString("module", weakdep.ModuleName);
-            WriteNames("modules", weakdep.Modules);
+            _json.WriteStrings("modules", weakdep.Modules);
             writer.WriteEndObject();
         }
 
@@ -206,36 +199,16 @@ internal sealed partial class ModprobeTool
         writer.WriteEndArray();
     }
 
-    private void WriteNames(string name, IReadOnlyList<string> names)
-    {
-        var writer = _json!.Writer;
-        writer.WriteStartArray(name);
-        foreach (string value in names)
-        {
-            writer.WriteStringValue(value);
-        }
-
-        writer.WriteEndArray();
-    }
-
-    // An index's entries as the text dump has them ("alias KEY VALUE" lines), one object each.
+    // An index's entries, in the order the text dump lists them, one object each.
     private void WriteIndex(string name, string keyName, string index)
     {
         var writer = _json!.Writer;
-        using var dump = new MemoryStream();
-        _modules.Directory.DumpIndex(index, dump, "alias ");
         writer.WriteStartArray(name);
-        var text = dump.GetBuffer().AsSpan(0, (int)dump.Length);
-        while (!text.IsEmpty)
+        foreach (var entry in _modules.Directory.EnumerateIndex(index))
         {
-            int end = text.IndexOf((byte)'\n');
-            var line = end < 0 ? text : text[..end];
-            text = end < 0 ? default : text[(end + 1)..];
-            line = line["alias "u8.Length..];
-            int space = line.IndexOf((byte)' ');
             writer.WriteStartObject();
-            writer.WriteString(keyName, Encoding.UTF8.GetString(space < 0 ? line : line[..space]));
-            writer.WriteString("module", space < 0 ? string.Empty : Encoding.UTF8.GetString(line[(space + 1)..]));
+            writer.WriteString(keyName, entry.Key);
+            writer.WriteString("module", entry.Value);
             writer.WriteEndObject();
             _json.Checkpoint();
         }

@@ -335,6 +335,46 @@ public sealed class ModuleDirectory : IDisposable
     }
 
     /// <summary>
+    /// Every entry of an index in <see cref="TieOrder"/>, as <see cref="DumpIndex"/> writes them: nothing when the
+    /// index is missing, and only what precedes the damage when it is corrupt.
+    /// </summary>
+    /// <param name="index">The index file name, e.g. <see cref="AliasIndex"/>.</param>
+    /// <returns>The entries, read as the sequence is enumerated.</returns>
+    public IEnumerable<IndexEntry> EnumerateIndex(string index)
+    {
+        var file = OpenIndex(index);
+        if (file is null)
+        {
+            yield break;
+        }
+
+        try
+        {
+            using var entries = file.Enumerate(TieOrder).GetEnumerator();
+            while (true)
+            {
+                try
+                {
+                    if (!entries.MoveNext())
+                    {
+                        yield break;
+                    }
+                }
+                catch (ModuleFormatException)
+                {
+                    yield break;
+                }
+
+                yield return entries.Current;
+            }
+        }
+        finally
+        {
+            CloseIndex(file);
+        }
+    }
+
+    /// <summary>
     /// From now on, keep each index open after its first lookup (libkmod's <c>kmod_load_resources</c> on a
     /// context made without it), as <see cref="KeepIndexesOpen"/> does.
     /// </summary>

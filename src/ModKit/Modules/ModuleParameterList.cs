@@ -32,6 +32,15 @@ public sealed class ModuleParameterList
         }
     }
 
+    /// <summary>Whether an entry describes a parameter (<c>parm</c> or <c>parmtype</c>): modinfo prints those merged, last.</summary>
+    /// <param name="entry">The entry.</param>
+    /// <returns>Whether it belongs to this list rather than to the plain fields.</returns>
+    public static bool IsParameterEntry(ModKit.Elf.ModInfoEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return entry.KeyIs("parm"u8) || entry.KeyIs("parmtype"u8);
+    }
+
     /// <summary>
     /// Adds a <c>parm</c> or <c>parmtype</c> entry; false (nothing added) when its value has no colon, which
     /// modinfo reports as invalid.
