@@ -148,46 +148,22 @@ public static partial class DepmodEngine
         var options = new ParallelOptions { MaxDegreeOfParallelism = settings.MaxParallelism > 0 ? settings.MaxParallelism : Environment.ProcessorCount };
         var profile = settings.Profile;
         var errors = new List<string>?[modules.Count];
+        var largeImageGate = new object();
+        var names = new SymbolNameTable();
         Parallel.For(0, modules.Count, options, i =>
         {
             var module = modules[i];
-            try
+
+            // One large decompressed image in memory at a time (the few big drivers: amdgpu's is 30 MB), beside the
+            // small ones the other threads read: the peak memory is then about one large image, not one per thread.
+            if (IsLargeImage(module.Path))
             {
-                using var file = ModuleFile.Open(module.Path, profile.ZstdDecoding);
-                var elf = file.Elf;
-                try
-                {
-                    module.Exports = ModuleSymbols.GetExports(elf);
-                }
-                catch (ModuleFormatException e)
-                {
-                    errors[i] = [$"failed to load symbols from {module.Path}: {Errno.Describe(e.ErrorNumber)}"];
-                }
-
-                if (elf.TryReadSection(".modinfo", out var modinfo))
-                {
-                    var info = new List<ModInfoEntry>();
-                    foreach (var entry in ModInfoStrings.Parse(modinfo))
-                    {
-                        if (entry.KeyIs("alias"u8) || entry.KeyIs("softdep"u8) || entry.KeyIs("weakdep"u8))
-                            info.Add(entry);
-                    }
-
-                    module.Info = info;
-                }
-
-                try
-                {
-                    module.Needs = ModuleSymbols.GetDependencies(elf);
-                }
-                catch (ModuleFormatException)
-                {
-                    // kmod: no dependency symbols, nothing to resolve.
-                }
+                lock (largeImageGate)
+                    ReadModule(module, profile, names, errors, i);
             }
-            catch (ModuleFormatException e)
+            else
             {
-                errors[i] = FailedToLoad(module.Path, e, profile);
+                ReadModule(module, profile, names, errors, i);
             }
         });
 
@@ -195,6 +171,68 @@ public static partial class DepmodEngine
         {
             foreach (string error in messages ?? [])
                 log(DepmodLogLevel.Error, error);
+        }
+    }
+
+    /// <summary>The decompressed size (guessed as four times the file's) from which <see cref="ReadModules"/> decompresses one image at a time.</summary>
+    private const long LargeImageBytes = 4 << 20;
+
+    // Plain files are not gated: only the sections depmod reads are held in memory, not the whole file.
+    private static bool IsLargeImage(string path)
+    {
+        if (path.EndsWith(".ko", StringComparison.Ordinal))
+            return false;
+        try
+        {
+            return new FileInfo(path).Length * 4 >= LargeImageBytes;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false; // the read reports it
+        }
+    }
+
+    private static void ReadModule(DepmodModule module, KmodProfile profile, SymbolNameTable names, List<string>?[] errors, int i)
+    {
+        try
+        {
+            // The sections read below are views of memory the file holds until it is closed, not copies.
+            using var file = ModuleFile.Open(module.Path, profile.ZstdDecoding, sectionViews: true);
+            var elf = file.Elf;
+            try
+            {
+                module.Exports = ModuleSymbols.GetExports(elf, names);
+            }
+            catch (ModuleFormatException e)
+            {
+                errors[i] = [$"failed to load symbols from {module.Path}: {Errno.Describe(e.ErrorNumber)}"];
+            }
+
+            if (elf.TryGetSectionMemory(".modinfo", out var modinfo))
+            {
+                // The entries kept are copied out of the image, which is gone after this module.
+                var info = new List<ModInfoEntry>();
+                foreach (var entry in ModInfoStrings.Parse(modinfo))
+                {
+                    if (entry.KeyIs("alias"u8) || entry.KeyIs("softdep"u8) || entry.KeyIs("weakdep"u8))
+                        info.Add(new ModInfoEntry(entry.RawKey.ToArray(), entry.RawValue.ToArray()));
+                }
+
+                module.Info = info;
+            }
+
+            try
+            {
+                module.Needs = ModuleSymbols.GetDependencies(elf, names);
+            }
+            catch (ModuleFormatException)
+            {
+                // kmod: no dependency symbols, nothing to resolve.
+            }
+        }
+        catch (ModuleFormatException e)
+        {
+            errors[i] = FailedToLoad(module.Path, e, profile);
         }
     }
 

@@ -233,6 +233,25 @@ public sealed class ElfFile
         return false;
     }
 
+    /// <summary>
+    /// Finds a section by name and gives its contents as a view of the image when the image is in memory (valid
+    /// until the source is disposed), otherwise as a copy.
+    /// </summary>
+    /// <param name="name">The section's name.</param>
+    /// <param name="data">The contents, or empty.</param>
+    /// <returns>Whether the section exists.</returns>
+    public bool TryGetSectionMemory(string name, out ReadOnlyMemory<byte> data)
+    {
+        if (TryFindSection(name, out var section))
+        {
+            data = _source.GetMemory(section.Offset, section.Size);
+            return true;
+        }
+
+        data = ReadOnlyMemory<byte>.Empty;
+        return false;
+    }
+
     internal ElfFieldReader Fields => new(ByteOrder);
 
     private ReadOnlySpan<byte> NameBytes(uint offset)

@@ -24,10 +24,12 @@ public static class ModuleSymbols
     /// </exception>
     public static List<ModuleSymbol> GetVersions(ElfFile elf)
     {
-        if (!elf.TryReadSection("__versions", out var data))
+        if (!elf.TryGetSectionMemory("__versions", out var memory))
         {
             ModuleFormatException.Throw("no __versions section", Errno.ENOENT);
         }
+
+        var data = memory.Span;
 
         if (data.Length % VersionRecordSize != 0)
         {
@@ -56,10 +58,11 @@ public static class ModuleSymbols
     /// tables are unusable, every string of <c>__ksymtab_strings</c> with CRC 0.
     /// </summary>
     /// <param name="elf">The module.</param>
+    /// <param name="names">Where the names' strings are shared (depmod's across a tree), or <see langword="null"/> for new strings.</param>
     /// <returns>The exported symbols.</returns>
-    public static List<ModuleSymbol> GetExports(ElfFile elf)
+    public static List<ModuleSymbol> GetExports(ElfFile elf, SymbolNameTable? names = null)
     {
-        TryGetExports(elf, out var exports);
+        TryGetExports(elf, out var exports, names);
         return exports;
     }
 
@@ -71,10 +74,11 @@ public static class ModuleSymbols
     /// </summary>
     /// <param name="elf">The module.</param>
     /// <param name="exports">The exported symbols; empty when the method returns false.</param>
+    /// <param name="names">Where the names' strings are shared, or <see langword="null"/> for new strings.</param>
     /// <returns>False when neither table exists.</returns>
-    public static bool TryGetExports(ElfFile elf, out List<ModuleSymbol> exports)
+    public static bool TryGetExports(ElfFile elf, out List<ModuleSymbol> exports, SymbolNameTable? names = null)
     {
-        var fromSymtab = ExportsFromSymtab(elf);
+        var fromSymtab = ExportsFromSymtab(elf, names);
         if (fromSymtab is not null)
         {
             exports = fromSymtab;
@@ -82,14 +86,15 @@ public static class ModuleSymbols
         }
 
         exports = [];
-        if (!elf.TryReadSection("__ksymtab_strings", out var strings))
+        if (!elf.TryGetSectionMemory("__ksymtab_strings", out var memory))
         {
             return false;
         }
 
+        var strings = memory.Span;
         foreach (var range in NulSeparatedStrings.Split(strings))
         {
-            exports.Add(new ModuleSymbol(Encoding.UTF8.GetString(strings.AsSpan(range)), 0, SymbolBinding.Global));
+            exports.Add(new ModuleSymbol(Name(strings[range], names), 0, SymbolBinding.Global));
         }
 
         return true;
@@ -100,25 +105,29 @@ public static class ModuleSymbols
     /// of the matching <c>__versions</c> record, then the <c>__versions</c> records no symbol matched.
     /// </summary>
     /// <param name="elf">The module.</param>
+    /// <param name="names">Where the names' strings are shared, or <see langword="null"/> for new strings.</param>
     /// <returns>The needed symbols.</returns>
     /// <exception cref="ModuleFormatException">
     /// The module has no usable <c>.symtab</c>/<c>.strtab</c>, an undefined symbol's name lies outside
     /// <c>.strtab</c>, or a <c>__versions</c> record's name does not end with NUL (all <see cref="Errno.EINVAL"/>).
     /// </exception>
-    public static List<ModuleSymbol> GetDependencies(ElfFile elf)
+    public static List<ModuleSymbol> GetDependencies(ElfFile elf, SymbolNameTable? names = null)
     {
         var versions = new List<(ulong Crc, byte[] Name)>();
-        if (elf.TryReadSection("__versions", out var versionData) && versionData.Length % VersionRecordSize == 0)
+        if (elf.TryGetSectionMemory("__versions", out var versionData) && versionData.Length % VersionRecordSize == 0)
         {
-            versions.AddRange(VersionRecords(elf, versionData));
+            versions.AddRange(VersionRecords(elf, versionData.Span));
         }
 
-        bool hasTables = elf.TryReadSection(".strtab", out var strtab);
-        hasTables &= elf.TryReadSection(".symtab", out var symtab);
+        bool hasTables = elf.TryGetSectionMemory(".strtab", out var strtabMemory);
+        hasTables &= elf.TryGetSectionMemory(".symtab", out var symtabMemory);
         if (!hasTables)
         {
             ModuleFormatException.Throw("no symbol table");
         }
+
+        var strtab = strtabMemory.Span;
+        var symtab = symtabMemory.Span;
 
         int symSize = elf.Class == ElfClass.Elf32 ? ElfLayout.Symbol32Size : ElfLayout.Symbol64Size;
         if (symtab.Length % symSize != 0)
@@ -167,7 +176,7 @@ public static class ModuleSymbols
             }
 
             var bind = (sym.Info >> 4) == 2 ? SymbolBinding.Weak : SymbolBinding.Undefined;
-            result.Add(new ModuleSymbol(Encoding.UTF8.GetString(sym.Name), crc, bind));
+            result.Add(new ModuleSymbol(Name(sym.Name, names), crc, bind));
         }
 
         // Records no symbol matched (module_layout) are appended with their names as stored: unlike
@@ -176,14 +185,14 @@ public static class ModuleSymbols
         {
             if (!visited[v])
             {
-                result.Add(new ModuleSymbol(Encoding.UTF8.GetString(versions[v].Name), versions[v].Crc, SymbolBinding.Undefined));
+                result.Add(new ModuleSymbol(Name(versions[v].Name, names), versions[v].Crc, SymbolBinding.Undefined));
             }
         }
 
         return result;
     }
 
-    private static List<(ulong Crc, byte[] Name)> VersionRecords(ElfFile elf, byte[] data)
+    private static List<(ulong Crc, byte[] Name)> VersionRecords(ElfFile elf, ReadOnlySpan<byte> data)
     {
         int crcSize = elf.WordSize;
         var fields = elf.Fields;
@@ -191,7 +200,7 @@ public static class ModuleSymbols
         for (int off = 0; off + VersionRecordSize <= data.Length; off += VersionRecordSize)
         {
             ulong crc = fields.Word(data, off, crcSize);
-            var name = data.AsSpan(off + crcSize, VersionRecordSize - crcSize);
+            var name = data.Slice(off + crcSize, VersionRecordSize - crcSize);
             int end = name.IndexOf((byte)0);
 
             // A name must end inside its record (kmod-behavior.md §5.5; kmod since 0930e7b "Validate symbol
@@ -207,12 +216,15 @@ public static class ModuleSymbols
         return records;
     }
 
-    private static List<ModuleSymbol>? ExportsFromSymtab(ElfFile elf)
+    private static List<ModuleSymbol>? ExportsFromSymtab(ElfFile elf, SymbolNameTable? names)
     {
-        if (!elf.TryReadSection(".strtab", out var strtab) || !elf.TryReadSection(".symtab", out var symtab))
+        if (!elf.TryGetSectionMemory(".strtab", out var strtabMemory) || !elf.TryGetSectionMemory(".symtab", out var symtabMemory))
         {
             return null;
         }
+
+        var strtab = strtabMemory.Span;
+        var symtab = symtabMemory.Span;
 
         int symSize = elf.Class == ElfClass.Elf32 ? ElfLayout.Symbol32Size : ElfLayout.Symbol64Size;
         if (symtab.Length % symSize != 0)
@@ -233,7 +245,7 @@ public static class ModuleSymbols
                 continue;
             }
 
-            string name = Encoding.UTF8.GetString(sym.Name[CrcPrefix.Length..]);
+            string name = Name(sym.Name[CrcPrefix.Length..], names);
             ulong crc = ResolveCrc(elf, sym.Value, sym.Shndx);
             var bind = (sym.Info >> 4) switch
             {
@@ -276,17 +288,23 @@ public static class ModuleSymbols
         public ushort Shndx { get; } = shndx;
     }
 
-    private static SymbolEnumerable Symbols(ElfFile elf, byte[] symtab, byte[] strtab) => new(elf, symtab, strtab);
+    private static SymbolEnumerable Symbols(ElfFile elf, ReadOnlySpan<byte> symtab, ReadOnlySpan<byte> strtab) => new(elf, symtab, strtab);
 
-    private readonly struct SymbolEnumerable(ElfFile elf, byte[] symtab, byte[] strtab)
+    private readonly ref struct SymbolEnumerable(ElfFile elf, ReadOnlySpan<byte> symtab, ReadOnlySpan<byte> strtab)
     {
-        public SymbolEnumerator GetEnumerator() => new(elf, symtab, strtab);
+        private readonly ElfFile _elf = elf;
+        private readonly ReadOnlySpan<byte> _symtab = symtab;
+        private readonly ReadOnlySpan<byte> _strtab = strtab;
+
+        public SymbolEnumerator GetEnumerator() => new(_elf, _symtab, _strtab);
     }
 
-    private ref struct SymbolEnumerator(ElfFile elf, byte[] symtab, byte[] strtab)
+    private ref struct SymbolEnumerator(ElfFile elf, ReadOnlySpan<byte> symtab, ReadOnlySpan<byte> strtab)
     {
         private readonly bool _is32 = elf.Class == ElfClass.Elf32;
         private readonly ElfFieldReader _fields = elf.Fields;
+        private readonly ReadOnlySpan<byte> _symtab = symtab;
+        private readonly ReadOnlySpan<byte> _strtab = strtab;
         private int _offset = 0; // entry 0 is the null symbol and is skipped
 
         public RawSymbol Current { get; private set; }
@@ -295,21 +313,23 @@ public static class ModuleSymbols
         {
             int size = _is32 ? ElfLayout.Symbol32Size : ElfLayout.Symbol64Size;
             _offset += size;
-            if (_offset + size > symtab.Length)
+            if (_offset + size > _symtab.Length)
             {
                 return false;
             }
 
-            var entry = symtab.AsSpan(_offset, size);
+            var entry = _symtab.Slice(_offset, size);
             uint nameOffset = _fields.U32(entry, 0);
             ulong value = _is32 ? _fields.U32(entry, ElfLayout.StValue32) : _fields.U64(entry, ElfLayout.StValue64);
             byte info = entry[_is32 ? ElfLayout.StInfo32 : ElfLayout.StInfo64];
             ushort shndx = _fields.U16(entry, _is32 ? ElfLayout.StShndx32 : ElfLayout.StShndx64);
-            var name = nameOffset < strtab.Length ? CString(strtab.AsSpan((int)nameOffset)) : default;
+            var name = nameOffset < _strtab.Length ? CString(_strtab[(int)nameOffset..]) : default;
             Current = new RawSymbol(name, nameOffset, value, info, shndx);
             return true;
         }
     }
+
+    private static string Name(ReadOnlySpan<byte> utf8, SymbolNameTable? names) => names?.Get(utf8) ?? Encoding.UTF8.GetString(utf8);
 
     private static ReadOnlySpan<byte> CString(ReadOnlySpan<byte> data)
     {

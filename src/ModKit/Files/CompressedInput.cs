@@ -93,6 +93,36 @@ internal sealed class CompressedInput : IDisposable
     /// <summary>Reads the last bytes of the input without consuming anything, when the input is a file.</summary>
     /// <param name="destination">Receives the input's last <c>destination.Length</c> bytes.</param>
     /// <returns><see langword="false"/> when the input is not a file or is too short.</returns>
+    /// <summary>
+    /// Reads the next bytes into <paramref name="destination"/>: what is buffered first, then straight from
+    /// the file or stream (no copy through the buffer).
+    /// </summary>
+    /// <returns>The number of bytes read; 0 at the end of the input.</returns>
+    public int ReadDirect(Span<byte> destination)
+    {
+        if (_end > _start)
+        {
+            int buffered = Math.Min(destination.Length, _end - _start);
+            Available[..buffered].CopyTo(destination);
+            Consume(buffered);
+            return buffered;
+        }
+
+        if (_endOfInput || destination.IsEmpty)
+        {
+            return 0;
+        }
+
+        int read = _file is not null ? RandomAccess.Read(_file, destination, _fileOffset) : _stream!.Read(destination);
+        if (read == 0)
+        {
+            _endOfInput = true;
+        }
+
+        _fileOffset += read;
+        return read;
+    }
+
     public bool TryReadTail(Span<byte> destination)
     {
         if (_file is null || Length is not long length || length < destination.Length)

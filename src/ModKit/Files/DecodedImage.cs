@@ -1,34 +1,26 @@
-using System.Buffers;
-
 namespace ModKit.Files;
 
 /// <summary>
-/// A decompressed module in a buffer that may be rented from the shared array pool: the first
-/// <see cref="Length"/> bytes of <see cref="Buffer"/>. Whoever holds it releases it once.
+/// A decompressed module: the first <see cref="Length"/> bytes of an <see cref="ImageBuffer"/>. Whoever
+/// holds it releases it once; its memory is invalid after that.
 /// </summary>
-internal readonly record struct DecodedImage(byte[] Buffer, int Length, bool Pooled)
+internal readonly struct DecodedImage(ImageBuffer buffer, int length)
 {
-    public ReadOnlyMemory<byte> Memory => Buffer.AsMemory(0, Length);
+    /// <summary>The number of decompressed bytes.</summary>
+    public int Length { get; } = length;
 
-    /// <summary>An array of exactly <see cref="Length"/> bytes; the pooled buffer, if any, is released.</summary>
+    /// <summary>The decompressed bytes, valid until <see cref="Release"/>.</summary>
+    public ReadOnlyMemory<byte> Memory => buffer.Memory[..Length];
+
+    /// <summary>Copies the image into an array of its exact size and releases the buffer.</summary>
     public byte[] ToExactArray()
     {
-        if (!Pooled && Length == Buffer.Length)
-        {
-            return Buffer;
-        }
-
         byte[] exact = GC.AllocateUninitializedArray<byte>(Length);
-        Buffer.AsSpan(0, Length).CopyTo(exact);
+        buffer.GetSpan()[..Length].CopyTo(exact);
         Release();
         return exact;
     }
 
-    public void Release()
-    {
-        if (Pooled)
-        {
-            ArrayPool<byte>.Shared.Return(Buffer);
-        }
-    }
+    /// <summary>Gives the buffer back for the thread's next image (<see cref="ImageBufferCache"/>).</summary>
+    public void Release() => ImageBufferCache.Return(buffer);
 }

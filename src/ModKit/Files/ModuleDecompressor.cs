@@ -135,13 +135,10 @@ public static class ModuleDecompressor
 
     private static DecodedImage Copy(CompressedInput input, int limit)
     {
-        using var output = new DecompressionOutput(limit, input.Length, input.Length);
-        while (!input.Available.IsEmpty || input.Fill())
+        // One byte of room beyond the file's length, so that the read that finds its end needs no larger buffer.
+        using var output = new DecompressionOutput(limit, input.Length + 1, input.Length);
+        while (input.ReadDirect(output.GetFreeSpan()) is int count and > 0)
         {
-            Span<byte> destination = output.GetFreeSpan();
-            int count = Math.Min(destination.Length, input.Available.Length);
-            input.Available[..count].CopyTo(destination);
-            input.Consume(count);
             output.Advance(count);
         }
 

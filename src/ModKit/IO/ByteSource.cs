@@ -28,6 +28,16 @@ public abstract class ByteSource : IDisposable
         return buffer;
     }
 
+    /// <summary>
+    /// The bytes at <paramref name="offset"/>: a view when the source is in memory (valid until it is disposed),
+    /// otherwise a copy, as <see cref="Read"/> makes.
+    /// </summary>
+    /// <param name="offset">Where the range starts.</param>
+    /// <param name="count">How many bytes.</param>
+    /// <returns>The bytes.</returns>
+    /// <exception cref="ModuleFormatException">The range is outside the source.</exception>
+    public virtual ReadOnlyMemory<byte> GetMemory(long offset, long count) => Read(offset, count);
+
     /// <summary>Throws unless <c>[offset, offset + count)</c> lies inside the source.</summary>
     /// <param name="offset">Start of the range.</param>
     /// <param name="count">Length of the range.</param>

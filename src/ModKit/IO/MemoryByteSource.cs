@@ -29,6 +29,13 @@ public sealed class MemoryByteSource : ByteSource
     }
 
     /// <inheritdoc/>
+    public override ReadOnlyMemory<byte> GetMemory(long offset, long count)
+    {
+        CheckRange(offset, count);
+        return Memory.Slice((int)offset, (int)count);
+    }
+
+    /// <inheritdoc/>
     public override void ReadExactly(long offset, Span<byte> destination)
     {
         CheckRange(offset, destination.Length);

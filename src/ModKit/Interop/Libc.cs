@@ -48,6 +48,9 @@ internal static unsafe partial class Libc
     /// <summary><c>mmap(2)</c>: <c>PROT_READ</c>, <c>MAP_PRIVATE</c>.</summary>
     public const int ProtectRead = 1, MapPrivate = 2;
 
+    /// <summary><c>PROT_WRITE</c> and <c>MAP_ANONYMOUS</c>, for memory that belongs to no file.</summary>
+    public const int ProtectWrite = 2, MapAnonymous = 0x20;
+
     /// <summary><c>AT_FDCWD</c>, <c>AT_EMPTY_PATH</c>, <c>STATX_TYPE | STATX_SIZE</c> for <see cref="Statx"/>.</summary>
     public const int AtCurrentDirectory = -100, AtEmptyPath = 0x1000, StatxTypeAndSize = 0x1 | 0x200;
 

@@ -49,7 +49,12 @@ public sealed class ModuleFile : IDisposable
     /// data is corrupt.
     /// </exception>
     /// <param name="zstd">How zstd data is decoded (kmod 30's streaming by default).</param>
-    public static ModuleFile Open(string path, ZstdDecoding zstd = ZstdDecoding.Streaming)
+    /// <param name="sectionViews">
+    /// Whether the sections of a plain file, asked for as memory (<see cref="ElfFile.TryGetSectionMemory"/>), are read
+    /// into memory the file keeps until it is disposed and handed out as views rather than as new arrays (depmod,
+    /// which reads the symbol tables of a whole tree). A compressed file's sections are always views of its image.
+    /// </param>
+    public static ModuleFile Open(string path, ZstdDecoding zstd = ZstdDecoding.Streaming, bool sectionViews = false)
     {
         SafeFileHandle handle = OpenHandle(path);
         try
@@ -58,11 +63,11 @@ public sealed class ModuleFile : IDisposable
             var compression = ModuleCompressionDetector.Detect(handle);
             if (compression == ModuleCompression.None)
             {
-                return new ModuleFile(path, compression, new FileByteSource(handle, length));
+                return new ModuleFile(path, compression, sectionViews ? new SectionArenaByteSource(handle, length) : new FileByteSource(handle, length));
             }
 
-            // The image lives in a pooled buffer until the file is disposed: reading a whole tree
-            // then allocates no new large arrays per module.
+            // The image lives in a buffer outside the GC heap until the file is disposed (ImageBufferCache):
+            // reading a whole tree then holds only the images in flight.
             var image = ModuleDecompressor.DecompressPooled(handle, compression, zstd);
             handle.Dispose();
             return new ModuleFile(path, compression, new MemoryByteSource(image.Memory, image.Release));
