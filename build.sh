@@ -2,7 +2,8 @@
 # Builds the NativeAOT multi-call binary artifacts/bin/modkit and the tool links beside it, and
 # libkmod's ABI as a NativeAOT shared library, artifacts/lib/libkmod.so.2 (src/ModKit.Native).
 # NativeAOT needs clang (or gcc) and binutils' objcopy; the binary is linked statically with the
-# decompressors' archives (liblzma-dev, libzstd-dev, zlib1g-dev). The library is packed for NuGet into
+# decompressors' archives (libzstd-dev, zlib1g-dev, and Debian 13's liblzma-dev, fetched by scripts/fetch-liblzma.sh,
+# or this machine's). The library is packed for NuGet into
 # artifacts/nuget. The manual pages (man/*.scd) are
 # rendered with scdoc into artifacts/man/man5 and man8, and the shell completions (completions/) laid out
 # for bash, zsh and fish under artifacts/completions. Missing packages are installed.
@@ -29,10 +30,17 @@ if [ "$art" != artifacts ]; then
     tag=$(basename "$art")
     extra=(-p:IntermediateOutputPath="obj/Release-$tag/" -p:OutputPath="bin/Release-$tag/")
 fi
+# Debian 13's liblzma.a (faster xz decoding) when it can be fetched, else the machine's (liblzma-dev).
+lzma=()
+if archive=$(scripts/fetch-liblzma.sh 2>/dev/null); then
+    lzma=(-p:LzmaArchive="$archive")
+else
+    echo "build.sh: Debian 13's liblzma could not be fetched; linking this machine's" >&2
+fi
 out=$art/bin
 mkdir -p "$out"
 dotnet publish src/ModKit.Cli/ModKit.Cli.csproj -c Release -r linux-x64 --nologo -v quiet \
-    -p:DebugType=none -o "$art/publish" "${extra[@]}" "$@" >&2
+    -p:DebugType=none -o "$art/publish" "${extra[@]}" "${lzma[@]}" "$@" >&2
 install -m 0755 "$art/publish/ModKit.Cli" "$out/modkit"
 for tool in insmod rmmod lsmod modinfo modprobe depmod kmod; do
     ln -sfn modkit "$out/$tool"
