@@ -291,7 +291,8 @@ internal sealed class DepmodTool
         // kmod's depmod_output: a file that cannot be created is reported and skipped (the run still succeeds);
         // a write that fails ends the run with "Output is truncated", which kmod always words as ENOSPC.
         string suffix = AtomicFile.RunSuffix();
-        foreach (var file in result.GetOutputs(_context.Profile))
+        // The files are made concurrently while the ones made are written (and synced), in kmod's order.
+        foreach (var file in result.GetOutputs(_context.Profile, includeIndexes: true, concurrently: true))
         {
             if (AtomicFile.TryWrite(target, file.Name, file.Contents, suffix, out var failure))
                 continue;

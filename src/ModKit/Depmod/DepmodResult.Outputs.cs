@@ -21,36 +21,91 @@ public sealed partial class DepmodResult
     /// <returns>The files, produced lazily one at a time.</returns>
     /// <exception cref="InvalidOperationException">The modules have dependency cycles (<see cref="ModulesInCycles"/>).</exception>
     /// <exception cref="IndexCharacterException">A key or value of an index is not 7-bit ASCII (raised during enumeration).</exception>
-    public IEnumerable<DepmodOutput> GetOutputs(KmodProfile profile, bool includeIndexes = true)
+    public IEnumerable<DepmodOutput> GetOutputs(KmodProfile profile, bool includeIndexes = true) =>
+        GetOutputs(profile, includeIndexes, concurrently: false);
+
+    /// <summary>
+    /// Produces depmod's files as <see cref="GetOutputs(KmodProfile, bool)"/> does, and in the same order, with the
+    /// same messages before each file; with <paramref name="concurrently"/>, the files are made at the same time on
+    /// the thread pool (the indexes are most of the work) while the caller writes the ones already made.
+    /// </summary>
+    /// <param name="profile">The kmod release whose files to write.</param>
+    /// <param name="includeIndexes">Whether to produce the binary indexes.</param>
+    /// <param name="concurrently">Whether to make the files concurrently (each file's messages are held back until it is its turn).</param>
+    /// <returns>The files, in kmod's order.</returns>
+    /// <exception cref="InvalidOperationException">The modules have dependency cycles (<see cref="ModulesInCycles"/>).</exception>
+    /// <exception cref="IndexCharacterException">A key or value of an index is not 7-bit ASCII (raised during enumeration).</exception>
+    public IEnumerable<DepmodOutput> GetOutputs(KmodProfile profile, bool includeIndexes, bool concurrently)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        var layout = profile.IndexLayout;
         if (ModulesInCycles.Count > 0)
             throw new InvalidOperationException("The modules have dependency cycles; depmod writes nothing.");
 
-        var dependencyLines = Modules.Select(DependencyLine).ToArray();
-        yield return Text("modules.dep", dependencyLines.Select(line => line + "\n"));
+        var producers = Producers(profile, includeIndexes);
+        return concurrently ? Concurrently(producers) : Sequentially(producers);
+    }
+
+    private IEnumerable<DepmodOutput> Sequentially(List<Func<Action<DepmodLogLevel, string>, DepmodOutput>> producers)
+    {
+        foreach (var produce in producers)
+            yield return produce(Log);
+    }
+
+    private IEnumerable<DepmodOutput> Concurrently(List<Func<Action<DepmodLogLevel, string>, DepmodOutput>> producers)
+    {
+        var made = producers.Select(produce => Task.Run(() =>
+        {
+            var messages = new List<(DepmodLogLevel Level, string Text)>();
+            var output = produce((level, text) => messages.Add((level, text)));
+            return (output, messages);
+        })).ToList();
+        foreach (var task in made)
+        {
+            var (output, messages) = task.GetAwaiter().GetResult();
+            foreach (var (level, text) in messages)
+                Log(level, text);
+            yield return output;
+        }
+    }
+
+    // kmod's depmod_output order: modules.dep, modules.dep.bin, modules.alias, modules.alias.bin, modules.softdep,
+    // modules.weakdep (kmod >= 33), modules.symbols, modules.symbols.bin, modules.builtin.bin,
+    // modules.builtin.alias.bin, modules.devname. What two files share is computed once, by whichever needs it first.
+    private List<Func<Action<DepmodLogLevel, string>, DepmodOutput>> Producers(KmodProfile profile, bool includeIndexes)
+    {
+        var layout = profile.IndexLayout;
+        var dependencyLines = new Lazy<string[]>(() => Modules.Select(DependencyLine).ToArray());
+        var ownedSymbols = new Lazy<List<DepmodSymbol>>(() =>
+        {
+            var owned = _symbols.Values.Where(s => s.Owner is not null).ToList();
+            var hashOrder = KmodHashOrder.Comparer(KmodHashOrder.SymbolBuckets);
+            owned.Sort((a, b) => hashOrder(a.Name, b.Name));
+            return owned;
+        });
+
+        var producers = new List<Func<Action<DepmodLogLevel, string>, DepmodOutput>>
+        {
+            _ => Text("modules.dep", dependencyLines.Value.Select(line => line + "\n")),
+        };
         if (includeIndexes)
-            yield return Index("modules.dep.bin", DependencyIndex(dependencyLines, profile), layout);
-        yield return AliasText();
+            producers.Add(log => Index("modules.dep.bin", DependencyIndex(dependencyLines.Value, profile, log), layout));
+        producers.Add(_ => AliasText());
         if (includeIndexes)
-            yield return Index("modules.alias.bin", AliasIndex(profile), layout);
-        yield return InfoText("modules.softdep", "# Soft dependencies extracted from modules themselves.\n", "softdep"u8.ToArray(), "softdep");
+            producers.Add(log => Index("modules.alias.bin", AliasIndex(profile, log), layout));
+        producers.Add(_ => InfoText("modules.softdep", "# Soft dependencies extracted from modules themselves.\n", "softdep"u8.ToArray(), "softdep"));
         if (profile.WritesWeakDependencies)
-            yield return InfoText("modules.weakdep", "# Weak dependencies extracted from modules themselves.\n", "weakdep"u8.ToArray(), "weakdep");
-        var ownedSymbols = _symbols.Values.Where(s => s.Owner is not null).ToList();
-        var hashOrder = KmodHashOrder.Comparer(KmodHashOrder.SymbolBuckets);
-        ownedSymbols.Sort((a, b) => hashOrder(a.Name, b.Name));
-        yield return Text("modules.symbols",
-            ownedSymbols.Select(s => $"alias symbol:{s.Name} {s.Owner!.Name}\n").Prepend("# Aliases for symbols, used by symbol_request().\n"));
+            producers.Add(_ => InfoText("modules.weakdep", "# Weak dependencies extracted from modules themselves.\n", "weakdep"u8.ToArray(), "weakdep"));
+        producers.Add(_ => Text("modules.symbols",
+            ownedSymbols.Value.Select(s => $"alias symbol:{s.Name} {s.Owner!.Name}\n").Prepend("# Aliases for symbols, used by symbol_request().\n")));
         if (includeIndexes)
         {
-            yield return Index("modules.symbols.bin", SymbolIndex(ownedSymbols, profile), layout);
-            yield return BuiltinIndex(profile);
-            yield return BuiltinAliasIndex(profile);
+            producers.Add(log => Index("modules.symbols.bin", SymbolIndex(ownedSymbols.Value, profile, log), layout));
+            producers.Add(log => BuiltinIndex(profile, log));
+            producers.Add(log => BuiltinAliasIndex(profile, log));
         }
 
-        yield return DeviceNames();
+        producers.Add(DeviceNames);
+        return producers;
     }
 
     private string DependencyLine(DepmodModule module)
@@ -82,13 +137,13 @@ public sealed partial class DepmodResult
         return all;
     }
 
-    private IndexWriter DependencyIndex(string[] lines, KmodProfile profile)
+    private IndexWriter DependencyIndex(string[] lines, KmodProfile profile, Action<DepmodLogLevel, string> log)
     {
         var index = NewIndex(profile);
         for (int i = 0; i < Modules.Count; i++)
         {
             if (index.Add(Modules[i].Name, lines[i], (uint)Modules[i].Index) && _settings.WarnDuplicates)
-                Warn($"duplicate module deps:\n{lines[i]}");
+                log(DepmodLogLevel.Warning, $"duplicate module deps:\n{lines[i]}");
         }
 
         return index;
@@ -113,7 +168,7 @@ public sealed partial class DepmodResult
         return new DepmodOutput("modules.alias", text.ToArray(), false);
     }
 
-    private IndexWriter AliasIndex(KmodProfile profile)
+    private IndexWriter AliasIndex(KmodProfile profile, Action<DepmodLogLevel, string> log)
     {
         var index = NewIndex(profile);
         foreach (var module in Modules)
@@ -125,12 +180,12 @@ public sealed partial class DepmodResult
                 // Latin-1 maps bytes to chars one to one, so aliases that are not UTF-8 keep their bytes.
                 if (!ModuleName.TryNormalizeAlias(Encoding.Latin1.GetString(entry.RawValue.Span), out string alias))
                 {
-                    Warn($"Unmatched bracket in {entry.Value}");
+                    log(DepmodLogLevel.Warning, $"Unmatched bracket in {entry.Value}");
                     continue;
                 }
 
                 if (index.Add(Encoding.Latin1.GetBytes(alias), Encoding.UTF8.GetBytes(module.Name), (uint)module.Index) && _settings.WarnDuplicates)
-                    Warn($"duplicate module alias:\n{alias} {module.Name}");
+                    log(DepmodLogLevel.Warning, $"duplicate module alias:\n{alias} {module.Name}");
             }
         }
 
@@ -156,23 +211,23 @@ public sealed partial class DepmodResult
         return new DepmodOutput(name, text.ToArray(), false);
     }
 
-    private IndexWriter SymbolIndex(List<DepmodSymbol> ownedSymbols, KmodProfile profile)
+    private IndexWriter SymbolIndex(List<DepmodSymbol> ownedSymbols, KmodProfile profile, Action<DepmodLogLevel, string> log)
     {
         var index = NewIndex(profile);
         foreach (var symbol in ownedSymbols)
         {
             if (index.Add("symbol:" + symbol.Name, symbol.Owner!.Name, (uint)symbol.Owner.Index) && _settings.WarnDuplicates)
-                Warn($"duplicate module syms:\nsymbol:{symbol.Name} {symbol.Owner.Name}");
+                log(DepmodLogLevel.Warning, $"duplicate module syms:\nsymbol:{symbol.Name} {symbol.Owner.Name}");
         }
 
         return index;
     }
 
     /// <summary>modules.builtin.bin from modules.builtin (kmod <c>output_builtin_bin</c>); empty when the list is missing.</summary>
-    private DepmodOutput BuiltinIndex(KmodProfile profile)
+    private DepmodOutput BuiltinIndex(KmodProfile profile, Action<DepmodLogLevel, string> log)
     {
         const string Name = "modules.builtin.bin";
-        if (!TryReadInput(BuiltinFileName, out byte[] contents))
+        if (!TryReadInput(BuiltinFileName, log, out byte[] contents))
             return new DepmodOutput(Name, [], true);
 
         var index = NewIndex(profile);
@@ -180,7 +235,7 @@ public sealed partial class DepmodResult
         {
             if (line.Length == 0 || !char.IsAsciiLetter(line[0]))
             {
-                Log(DepmodLogLevel.Error, $"Invalid modules.builtin line: {line}");
+                log(DepmodLogLevel.Error, $"Invalid modules.builtin line: {line}");
                 continue;
             }
 
@@ -194,10 +249,10 @@ public sealed partial class DepmodResult
     /// modules.builtin.alias.bin from the <c>&lt;module&gt;.alias=&lt;value&gt;</c> records of modules.builtin.modinfo
     /// (kmod <c>output_builtin_alias_bin</c>); empty when the file is missing.
     /// </summary>
-    private DepmodOutput BuiltinAliasIndex(KmodProfile profile)
+    private DepmodOutput BuiltinAliasIndex(KmodProfile profile, Action<DepmodLogLevel, string> log)
     {
         const string Name = "modules.builtin.alias.bin";
-        if (!TryReadInput(BuiltinModInfo.FileName, out byte[] contents))
+        if (!TryReadInput(BuiltinModInfo.FileName, log, out byte[] contents))
             return new DepmodOutput(Name, [], true);
 
         var index = NewIndex(profile);
@@ -219,7 +274,7 @@ public sealed partial class DepmodResult
                 continue;
             if (!ModuleName.TryNormalizeAlias(Encoding.Latin1.GetString(value), out string alias))
             {
-                Warn($"Unmatched bracket in {Encoding.UTF8.GetString(value)}");
+                log(DepmodLogLevel.Warning, $"Unmatched bracket in {Encoding.UTF8.GetString(value)}");
                 continue;
             }
 
@@ -245,7 +300,7 @@ public sealed partial class DepmodResult
     }
 
     /// <summary>modules.devname (kmod <c>output_devname</c>): modules with a <c>devname:</c> alias and a device number alias.</summary>
-    private DepmodOutput DeviceNames()
+    private DepmodOutput DeviceNames(Action<DepmodLogLevel, string> log)
     {
         var text = new MemoryStream();
         foreach (var module in Modules)
@@ -279,7 +334,7 @@ public sealed partial class DepmodResult
                 continue;
             if (type == '\0')
             {
-                Log(DepmodLogLevel.Error, $"Module '{module.Name}' has devname ({devname}) but lacks major and minor information. Ignoring.");
+                log(DepmodLogLevel.Error, $"Module '{module.Name}' has devname ({devname}) but lacks major and minor information. Ignoring.");
                 continue;
             }
 
@@ -319,7 +374,8 @@ public sealed partial class DepmodResult
         return i > start;
     }
 
-    private bool TryReadInput(string name, out byte[] contents) => DepmodEngine.TryReadInput(_settings.ModuleDirectory, name, Log, out contents);
+    private bool TryReadInput(string name, Action<DepmodLogLevel, string> log, out byte[] contents) =>
+        DepmodEngine.TryReadInput(_settings.ModuleDirectory, name, log, out contents);
 
     /// <summary>Lines as <c>fgets</c> returns them, each with its newline if it has one.</summary>
     private static IEnumerable<string> Lines(byte[] contents)
@@ -346,8 +402,6 @@ public sealed partial class DepmodResult
 
     private IndexWriter NewIndex(KmodProfile profile) =>
         new() { AllowNonAsciiOutsideChildTables = _settings.AllowNonAsciiOutsideChildTables && !profile.DepmodRefusesNonAsciiIndexText };
-
-    private void Warn(string message) => Log(DepmodLogLevel.Warning, message);
 
     private void Log(DepmodLogLevel level, string message) => _settings.Log?.Invoke(level, message);
 }
