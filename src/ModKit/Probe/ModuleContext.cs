@@ -94,6 +94,9 @@ public sealed class ModuleContext : IDisposable
     /// <summary>The configuration.</summary>
     public ModprobeConfig Config { get; }
 
+    // The softdep lines by module name, made on first use (the configuration is complete by then).
+    private SoftDependencyIndex? _softDependencies;
+
     /// <summary>The kernel.</summary>
     public IKernel Kernel { get; }
 
@@ -334,14 +337,13 @@ public sealed class ModuleContext : IDisposable
         pre = [];
         post = [];
         bool resolved = true;
-        foreach (var softdep in Config.SoftDependencyList)
+
+        // Only the first matching line counts, as in module-init-tools.
+        _softDependencies ??= new SoftDependencyIndex(Config.SoftDependencyList);
+        if (_softDependencies.FirstMatch(module.Name) is { } softdep)
         {
-            if (FnMatch.IsMatch(softdep.ModuleName, module.Name))
-            {
-                pre = LookupAll(softdep.Pre, ref resolved);
-                post = LookupAll(softdep.Post, ref resolved);
-                break; // only the first matching line counts, as in module-init-tools
-            }
+            pre = LookupAll(softdep.Pre, ref resolved);
+            post = LookupAll(softdep.Post, ref resolved);
         }
 
         // Kept unless a name failed to resolve: kmod reports that again on every call.

@@ -506,8 +506,16 @@ public static class FnMatch
 
     private static bool IsOrdinaryAscii(char c) => c is > '\0' and < (char)0x80 and not ('*' or '?' or '[' or '\\');
 
-    // A string fnmatch takes literally, byte for byte: no special character, no NUL (the end of a C string)
-    // and no UTF-16 surrogate (a lone one encodes as U+FFFD, like that character itself).
+    /// <summary>
+    /// Whether fnmatch takes <paramref name="value"/> literally, byte for byte: no special character, no NUL (the end
+    /// of a C string) and no UTF-16 surrogate (a lone one encodes as U+FFFD, like that character itself). Two such
+    /// strings match exactly when they are equal.
+    /// </summary>
+    /// <param name="value">A pattern or a text.</param>
+    /// <returns>Whether it is literal.</returns>
+    internal static bool IsLiteral(string value) => IsPlain(value);
+
+    // See IsLiteral.
     private static bool IsPlain(string value)
     {
         foreach (char c in value)
