@@ -226,6 +226,15 @@ row() { # <check> <kmod PASS|FAIL|-> <modkit PASS|FAIL> <detail>
 }
 pf() { if "$@"; then echo PASS; else echo FAIL; fi; }
 same() { [ -e "$1" ] && [ -e "$2" ] && cmp -s "$1" "$2"; }
+# Two tar files with the same members in the same order and the same contents (their times may differ).
+same_tar() { [ -e "$1" ] && [ -e "$2" ] && [ "$(tar -tf "$1")" = "$(tar -tf "$2")" ] && cmp -s <(tar -xOf "$1") <(tar -xOf "$2"); }
+# What two file lists do not share, as "only kmod: a b; only ModKit: c" (file names, the first five of each).
+list_diff() {
+    local only_k only_m
+    only_k=$(comm -23 <(sort "$1") <(sort "$2") | sed 's#.*/##' | head -5 | tr '\n' ' ')
+    only_m=$(comm -13 <(sort "$1") <(sort "$2") | sed 's#.*/##' | head -5 | tr '\n' ' ')
+    [ -z "$only_k$only_m" ] && echo "the same files" || echo "only kmod: ${only_k:-none}; only ModKit: ${only_m:-none}"
+}
 nonempty() { [ -s "$1" ]; }
 has() { grep -qx -- "$2" "$1" 2>/dev/null; }
 count() { [ -f "$1" ] && wc -l <"$1" | tr -d ' ' || echo 0; }
@@ -308,7 +317,7 @@ for kind in postinst dkms; do
             same "$M/depmod-$kind.debian-kmod.$part" "$M/depmod-$kind.installed.$part" || return 1
         done
     }
-    idx=DIFFERENT; same "$K/depmod-$kind.tar" "$M/depmod-$kind.tar" && idx="byte-identical"
+    idx=DIFFERENT; same_tar "$K/depmod-$kind.tar" "$M/depmod-$kind.tar" && idx="byte-identical"
     row "$what: indexes read by Debian's kmod" "$(pf dep_ok "$K")" "$(modkit_ok "$(pf dep_ok "$M")" "$(pf res_same)")" \
         "$(count "$M/names") names, $(count "$M/modaliases") device aliases resolved the same; indexes $idx"
 done
@@ -318,7 +327,7 @@ row "initramfs made in the root (chroot) module list" "$(pf nonempty "$work/kmod
 ui_ok() { has "$1/update-initramfs.log" exit=0 && [ -s "$1/initramfs.list" ]; }
 row "update-initramfs -u in the running system" "$(pf ui_ok "$K")" \
     "$(modkit_ok "$(pf ui_ok "$M")" "$(pf same <(grep -E '\.ko(\.[a-z]+)?$' "$K/initramfs.list") <(grep -E '\.ko(\.[a-z]+)?$' "$M/initramfs.list"))")" \
-    "$(grep -cE '\.ko(\.[a-z]+)?$' "$K/initramfs.list") / $(grep -cE '\.ko(\.[a-z]+)?$' "$M/initramfs.list") modules; all files $(same "$K/initramfs.list" "$M/initramfs.list" && echo same || echo different)"
+    "$(grep -cE '\.ko(\.[a-z]+)?$' "$K/initramfs.list") / $(grep -cE '\.ko(\.[a-z]+)?$' "$M/initramfs.list") modules; $(list_diff "$K/initramfs.list" "$M/initramfs.list")"
 second_ok() { reached "$I" && no_failed "$I" && same "$K/modules-boot" "$I/modules-boot" && maps_ok "$I" pid1 "$modkit_lib_sha"; }
 threads() { [ -f "$1/pid1-threads" ] && wc -l <"$1/pid1-threads" || echo '?'; }
 row "PID 1's threads after boot (informative)" - - "$(threads "$K") / $(threads "$M")"
@@ -329,7 +338,8 @@ hello_ok() { grep -qx 'modkit-system' "$1/hello" && has "$1/hello" modprobe=0 &&
 row "examples/hello in updates/, modprobe.d options, -r" "$(pf hello_ok "$K")" \
     "$(modkit_ok "$(pf hello_ok "$M")" "$(pf same "$K/hello" "$M/hello")")" "who=$(sed -n 6p "$M/hello" 2>/dev/null)"
 
-userspace() { sed -n 's/.* + \([0-9.]*m\{0,1\}s\) (userspace).*/\1/p' "$1/analyze" 2>/dev/null | head -1; }
+# The userspace part of systemd-analyze's line: "9.637s", "812ms" or "1min 55.086s".
+userspace() { sed -n 's/.* + \([0-9][0-9a-z. ]*s\) (userspace).*/\1/p' "$1/analyze" 2>/dev/null | head -1; }
 
 echo
 echo "Whole-system test, Debian $debian (kernel $release, kmod profile $profile), $(date -u '+%Y-%m-%d %H:%M UTC')"
