@@ -10,6 +10,7 @@
 # are compared here and summed up in a table (each check, kmod vs ModKit).
 #
 #   tests/system/run.sh [--debian 13|12]      default 13 (kmod 34.2 profile; 12: kmod 30)
+#   tests/system/run.sh --debian N --report WORK   the table again from a kept run's records (no boot)
 #
 # Environment: MODKIT_DEBS (folder with ModKit's .debs; default: scripts/package.sh <profile> makes
 # them into artifacts/deb), MODKIT_SYSTEM_TIMEOUT (seconds per boot, default 2400),
@@ -22,10 +23,15 @@ CACHE=${MODKIT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/modkit}
 log() { echo "system: $*" >&2; }
 started=$(date +%s)
 
-debian=13
-if [ "${1:-}" = --debian ]; then debian=${2:-}; shift 2 || true
-elif [[ "${1:-}" == --debian=* ]]; then debian=${1#--debian=}; shift
-fi
+debian=13 report=
+while [ $# -gt 0 ]; do
+    case $1 in
+        --debian) debian=${2:-}; shift 2 || shift ;;
+        --debian=*) debian=${1#--debian=}; shift ;;
+        --report) report=${2:-}; shift 2 || shift ;;
+        *) log "unknown argument $1"; exit 2 ;;
+    esac
+done
 case $debian in 13) profile=34 ;; 12) profile=30 ;; *) log "--debian takes 13 or 12"; exit 2 ;; esac
 
 need() {
@@ -57,6 +63,12 @@ find_debs() {
     log "packages: ${deb_files[*]##*/}"
 }
 
+sha_of() { sha256sum <"$1" | cut -c1-64; }
+if [ -n "$report" ]; then
+    # Only the table, from the records a kept run left in its work folder (after a check was corrected).
+    work=$(cd "$report" && pwd)
+    log "records of $work"
+else
 work=$(mktemp -d "$CACHE/system/work.XXXXXX")
 # Removed when the run passes (kept when it fails, or with MODKIT_SYSTEM_KEEP=1).
 keep_or_remove() { if [ $? = 0 ] && [ -z "${MODKIT_SYSTEM_KEEP:-}" ]; then rm -rf "$work"; else log "kept $work"; fi; }
@@ -106,7 +118,6 @@ in_root() { # <root> <command...>
 # Where a link inside the root leads (readlink in the root: its merged /usr, its alternatives).
 real_in_root() { chroot "$1" readlink -f "$2"; }
 libkmod_path() { real_in_root "$1" /lib/x86_64-linux-gnu/libkmod.so.2; }
-sha_of() { sha256sum <"$1" | cut -c1-64; }
 
 # A copy of the root with the check installed: the service, an /etc/modules-load.d entry (dummy), a
 # modprobe@ unit (loop), examples/hello, an xfs image and Debian's kmod and libkmod kept aside (the
@@ -218,6 +229,8 @@ else
 fi
 
 # --- comparison ---------------------------------------------------------------------------------
+fi
+
 K=$work/kmod M=$work/modkit I=$work/modkit-initrd
 rows=() failures=0
 row() { # <check> <kmod PASS|FAIL|-> <modkit PASS|FAIL> <detail>
@@ -363,5 +376,9 @@ for r in "$K" "$M" "$I"; do
     sed 's/^/  /' "$r/stuck-jobs"
     sed 's/^/  /' "$r/pid1-threads"
 done
-echo "${#rows[@]} checks, $failures failed, $(( ($(date +%s) - started) / 60 )) minutes"
+if [ -n "$report" ]; then
+    echo "${#rows[@]} checks, $failures failed (from the records in $work)"
+else
+    echo "${#rows[@]} checks, $failures failed, $(( ($(date +%s) - started) / 60 )) minutes"
+fi
 [ "$failures" = 0 ]
