@@ -9,7 +9,7 @@ namespace ModKit.Tests.Faults;
 /// through descriptors 0–2 into a file or socket that took their numbers (an index, the syslog socket).
 /// Nothing is loaded: the names resolve to built-in modules or run with <c>-n</c>.
 /// </summary>
-public sealed class ClosedStandardStreamsTests
+public sealed partial class ClosedStandardStreamsTests
 {
     public static TheoryData<string, string, string, int, int> Cases()
     {
@@ -57,6 +57,57 @@ public sealed class ClosedStandardStreamsTests
         AssertNothingLanded(ours);
         AssertNothingLanded(kmod);
     }
+
+    /// <summary>
+    /// depmod -v with the three streams closed: its output files take descriptors 0-2 (kmod's and ModKit's alike) while
+    /// its verbose lines and warnings go to standard output and error. Each write on 0-2 fails (EBADF) or is an output
+    /// file's own, and every file equals what kmod writes with its streams open: nothing meant for a stream landed in one.
+    /// </summary>
+    [Theory]
+    [InlineData("30")]
+    [InlineData("34")]
+    public void DepmodWithClosedStreams(string release)
+    {
+        var oracle = KmodOracle.Named(release);
+        var tree = release == "30" ? KernelTree.Instance.ModuleDirectory("plain") : KernelTree.Trixie.ModuleDirectory("xz");
+        using var reference = new TempDirectory();
+        using var kmodRoot = new TempDirectory();
+        using var ourRoot = new TempDirectory();
+        foreach (string root in new[] { reference.Path, kmodRoot.Path, ourRoot.Path })
+        {
+            SyntheticModuleTree.Write(root, 300);
+            File.Delete(Path.Combine(root, "lib", "modules", SyntheticModuleTree.Release, "modules.builtin")); // a warning
+        }
+
+        string[] Args(string root) => ["-v", "-b", root, SyntheticModuleTree.Release];
+        var open = oracle.Run("depmod", Args(reference.Path));
+        Assert.Contains("WARNING", open.StderrText, StringComparison.Ordinal);
+        var kmod = ClosedStreamsSandbox.Run(tree, "", ["/bin/bash", "-c", oracle.BashCommand("depmod"), "depmod", .. Args(kmodRoot.Path)]);
+        var ours = ClosedStreamsSandbox.Run(tree, "", ["/bin/bash", "-c", "exec -a depmod \"$0\" \"$@\"", BuiltBinary.Path, .. Args(ourRoot.Path)],
+            oracle.ModKitEnvironment);
+
+        Assert.Equal((open.ExitCode, kmod.ExitCode), (0, ours.ExitCode));
+        Assert.Equal(kmod.Syslog, ours.Syslog);
+        Assert.Contains(ours.StandardWrites, w => w.Target is null && w.Result < 0); // the verbose lines and the warning, lost
+        // A write that failed reached nothing, whatever held the number: kmod 30's and 34.2's depmod write their
+        // "could not open modules.builtin" warning to descriptor 2 while it holds the module directory (EBADF).
+        foreach (var (who, outcome) in new[] { ("kmod", kmod), ("ModKit", ours) })
+        {
+            Assert.All(outcome.StandardWrites, w => Assert.True(w.Result < 0 || OutputFile().IsMatch(w.Target ?? ""),
+                $"{who}: {w.Call} on descriptor {w.Descriptor} reached {w.Target} ({w.Result})"));
+        }
+
+        foreach (string name in DepmodOracleOutputs.FileNames(oracle.Profile))
+        {
+            string Read(string root) => Convert.ToHexString(File.ReadAllBytes(Path.Combine(root, "lib", "modules", SyntheticModuleTree.Release, name)));
+            Assert.True(Read(reference.Path) == Read(kmodRoot.Path), name + ": kmod's differs from its run with open streams");
+            Assert.True(Read(reference.Path) == Read(ourRoot.Path), name + ": ModKit's differs from kmod's");
+        }
+    }
+
+    // A temporary output file: modules.NAME.PID.USEC.SEC (kmod) or ModKit's temporary name beside it.
+    [System.Text.RegularExpressions.GeneratedRegex(@"/lib/modules/[^/]+/modules\.[a-z.]+\.[0-9.]+$")]
+    private static partial System.Text.RegularExpressions.Regex OutputFile();
 
     // Debian 12's libkmod names its C source in the messages it routes through modprobe's log.
     private static ClosedStreamsSandbox.SyslogMessage Normal(ClosedStreamsSandbox.SyslogMessage message) =>
