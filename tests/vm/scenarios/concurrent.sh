@@ -13,6 +13,8 @@ FS="vfat msdos udf minix hfs hfsplus qnx4 efs befs ufs"
 # The busybox applets this needs beyond init's.
 for applet in sort uniq seq; do [ -e /bin/$applet ] || ln -s busybox /bin/$applet; done
 mkdir -p /tmp/mnt
+# The mounts of "none" each log "Can't lookup blockdev" (6.12): keep the console for the results.
+dmesg -n 1
 unload_all() {
     for pass in 1 2 3 4; do
         for mod in $(cut -d" " -f1 /proc/modules); do /kmod/bin/rmmod "$mod" 2>/dev/null; done
