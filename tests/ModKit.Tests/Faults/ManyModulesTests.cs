@@ -13,9 +13,9 @@ namespace ModKit.Tests.Faults;
 /// </summary>
 public sealed class ManyModulesTests
 {
-    // Measured (README, "Faults"): 10k modules 30 MB, 50k 98 MB, 100k 183 MB; the bound leaves room for the noise
-    // of a shared machine and the lead's reader work, and fails on anything that holds the module files' bytes
-    // (or copies of the tree's structures) per module.
+    // Measured (README, "Faults"): 74.6 MB at 10,000 modules, 211 MB at 50,000, 363 MB at 100,000: 3.0-3.4 KB a
+    // module above a base of about 40 MB (kmod 30: 3.2 KB a module). The bound leaves room for a shared machine's
+    // noise and fails on a per-module cost half again as large.
     private const double BaseMegabytes = 40, KilobytesPerModule = 5;
 
     [Fact]
