@@ -20,7 +20,7 @@
 # "# libkmod: client" (tests/vm/libkmod-load.c, linked once against that release's libkmod, as
 # /kmod/bin/libkmod-load, and once against ModKit's libkmod.so.2, as /modkit/bin/libkmod-load with its
 # run path /modkit/lib, where the library goes; Debian 13: trixie's libkmod 34.2 and libm beside its glibc),
-# "# append: module.sig_enforce=1" (kernel command-line words) and "# timeout: 600" (seconds for
+# "# append: module.sig_enforce=1" (kernel command-line words), "# smp: 2" (virtual CPUs, default 1) and "# timeout: 600" (seconds for
 # the boot, default 300; MODKIT_VM_TIMEOUT overrides both). Each scenario boots once; its serial
 # output (between the init's markers) is printed on stdout under a "== <scenario>" header (with
 # " (Debian 13)" in that mode). The exit
@@ -303,8 +303,9 @@ for scenario in "${scenarios[@]}"; do
     serial=$work/$name.serial
     append=$(sed -n 's/^# append: //p' "$scenario")   # kernel command-line words the scenario needs
     limit=$(sed -n 's/^# timeout: //p' "$scenario")
+    smp=$(sed -n 's/^# smp: //p' "$scenario")   # virtual CPUs (default 1)
     start=$(date +%s)
-    timeout "${MODKIT_VM_TIMEOUT:-${limit:-300}}" qemu-system-x86_64 -accel tcg -cpu max -m 512M -smp 1 \
+    timeout "${MODKIT_VM_TIMEOUT:-${limit:-300}}" qemu-system-x86_64 -accel tcg -cpu max -m 512M -smp "${smp:-1}" \
         -nographic -no-reboot -kernel "$vmlinuz" -initrd "$initrd" \
         -append "console=ttyS0 panic=-1 quiet loglevel=4 rdinit=/init $append ${MODKIT_VM_APPEND:-}" \
         </dev/null > "$serial" 2>&1 || true

@@ -20,6 +20,7 @@ public sealed class VmScenarioTests(ITestOutputHelper output)
     [InlineData("sig-verify")]
     [InlineData("modprobe")]
     [InlineData("libkmod")]
+    [InlineData("concurrent")]
     public void ScenarioPassesInTheVm(string scenario) => Run(12, scenario);
 
     [Theory]
@@ -30,6 +31,7 @@ public sealed class VmScenarioTests(ITestOutputHelper output)
     [InlineData("modprobe")]
     [InlineData("compressed")]
     [InlineData("libkmod")]
+    [InlineData("concurrent")]
     public void ScenarioPassesInDebian13sVm(string scenario) => Run(13, scenario);
 
     private void Run(int debian, string scenario)
