@@ -52,9 +52,13 @@ dotnet publish src/ModKit.Native/ModKit.Native.csproj -c Release -r linux-x64 --
     -p:DebugType=none -o "$art/publish-native" "${extra[@]}" "$@" >&2
 install -m 0755 "$art/publish-native/ModKit.Native.so" "$art/lib/libkmod.so.2"
 
-# The library as a NuGet package (ModKit.<version>.nupkg; examples/ModuleList uses it from there).
+# The library as a NuGet package (ModKit.<version>.nupkg; examples/ModuleList uses it from there). NuGet 7.9's
+# deterministic pack, every entry dated by the last commit that touched the library (1980-01-01 outside git),
+# so that packing again gives the same bytes (tests/ModKit.Tests/Packaging/NuGetPackageTests).
 rm -rf "$art/nuget"
-dotnet pack src/ModKit/ModKit.csproj -c Release --nologo -v quiet -o "$art/nuget" "${extra[@]}" "$@" >&2
+pack_time=$(git log -1 --format=%ct -- src/ModKit 2>/dev/null || true)
+dotnet pack src/ModKit/ModKit.csproj -c Release --nologo -v quiet -o "$art/nuget" \
+    -p:DeterministicTimestamp="${pack_time:-315532800}" "${extra[@]}" "$@" >&2
 
 # Manual pages: section from the name (modprobe.d.5.scd -> man5/modprobe.d.5); dated by the last commit
 # that touched them, so that a rebuild gives the same bytes.
