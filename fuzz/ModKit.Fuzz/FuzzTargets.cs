@@ -39,6 +39,9 @@ internal static class FuzzTargets
     /// <summary>The largest image the decompression harness accepts: its bound on memory, checked by the library.</summary>
     public const int MaxDecompressedSize = 16 << 20;
 
+    // Made on first use: instrumented library code must not run before SharpFuzz has set up afl's trace map.
+    private static ModuleDirectory? _dependencyLines;
+
     private static string? _scratch;
 
     /// <summary>Runs <paramref name="target"/> over <paramref name="data"/>.</summary>
@@ -93,7 +96,9 @@ internal static class FuzzTargets
 
         try
         {
+            // The signature alone too: GetInfo stops at a missing .modinfo before reading it.
             using var file = ModuleFile.Open(path);
+            _ = file.GetSignature(SignatureRules.Kmod34OpenSsl35);
             var elf = file.Elf;
             for (int i = 0; elf.TryGetSection(i, out var section); i++)
             {
@@ -302,7 +307,11 @@ internal static class FuzzTargets
                 {
                     try
                     {
-                        _ = index.Lookup(key, order);
+                        // A modules.dep.bin value is split into the module's path and its dependencies.
+                        if (index.Lookup(key, order) is string line)
+                        {
+                            _ = (_dependencyLines ??= new ModuleDirectory("/lib/modules/0.0.0-fuzz")).TrySplitDependencyLine(line, out _, out _);
+                        }
                     }
                     catch (ModuleFormatException)
                     {
