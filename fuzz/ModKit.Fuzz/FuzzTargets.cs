@@ -65,7 +65,8 @@ internal static class FuzzTargets
     /// </summary>
     private static void ElfModinfo(byte[] data)
     {
-        if (ModuleCompressionDetector.Detect(data) != ModuleCompression.None)
+        // Shorter than the magic: ModuleFile.Open's EINVAL, tried below; compressed: not here.
+        if (data.Length >= ModuleCompressionDetector.MagicLength && ModuleCompressionDetector.Detect(data) != ModuleCompression.None)
         {
             return;
         }
