@@ -55,6 +55,8 @@ start=$(date +%s)
 nice -n 10 afl-fuzz -i "$seeds/$target" -o "$out" -t "${MODKIT_FUZZ_TIMEOUT:-2000}" -m none -E "$execs" \
     -- "$bin/ModKit.Fuzz" "$target" > "$out/afl.log" 2>&1 || { tail -30 "$out/afl.log" >&2; exit 1; }
 elapsed=$(( $(date +%s) - start ))
+# The harness's scratch files (ScratchFile: one folder per fuzzed process).
+rm -rf /dev/shm/modkit-fuzz-*
 
 stats=$out/default/fuzzer_stats
 get() { awk -F' *: *' -v k="$1" '$1 == k {print $2}' "$stats"; }
