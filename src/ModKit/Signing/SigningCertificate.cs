@@ -14,6 +14,12 @@ public sealed class SigningCertificate
     private const string RsaKeyOid = "1.2.840.113549.1.1.1";
     private const string EcKeyOid = "1.2.840.10045.2.1";
 
+    // x509_cert_parser.c's named curves: P-192, P-256, P-384 and (Linux 6.10 and later) P-521.
+    private static readonly HashSet<string> KernelCurves = new(StringComparer.Ordinal)
+    {
+        "1.2.840.10045.3.1.1", "1.2.840.10045.3.1.7", "1.3.132.0.34", "1.3.132.0.35",
+    };
+
     private readonly byte[] _issuer;
     private readonly byte[] _serial;
     private readonly byte[]? _subjectKeyId;
@@ -148,13 +154,25 @@ public sealed class SigningCertificate
         tbs.ReadSequence();
         string subject = ReadSubjectName(tbs.ReadSequence());
         byte[] publicKeyInfo = tbs.ReadEncodedValue().ToArray();
-        string keyOid = new AsnReader(publicKeyInfo, AsnEncodingRules.DER).ReadSequence().ReadSequence().ReadObjectIdentifier();
+        var algorithm = new AsnReader(publicKeyInfo, AsnEncodingRules.DER).ReadSequence().ReadSequence();
+        string keyOid = algorithm.ReadObjectIdentifier();
         string keyAlgorithm = keyOid switch
         {
             RsaKeyOid => "rsa",
             EcKeyOid => "ecdsa",
             _ => throw new FormatException($"unsupported public key algorithm {keyOid}"),
         };
+
+        // The kernel's x509 parser takes an EC key only on a named NIST curve (ENOPKG otherwise): any other curve, or
+        // explicit parameters, would fail only when the key is imported to verify.
+        if (keyAlgorithm == "ecdsa")
+        {
+            string curve = algorithm.ReadObjectIdentifier();
+            if (!KernelCurves.Contains(curve))
+            {
+                throw new FormatException($"unsupported elliptic curve {curve}");
+            }
+        }
 
         byte[]? subjectKeyId = null;
         var extensionsTag = new Asn1Tag(TagClass.ContextSpecific, 3, isConstructed: true);
