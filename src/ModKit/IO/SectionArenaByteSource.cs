@@ -16,6 +16,7 @@ internal sealed class SectionArenaByteSource : ByteSource
 
     private readonly FileByteSource _file;
     private readonly List<ImageBuffer> _chunks = [];
+    private readonly List<(long Offset, ReadOnlyMemory<byte> Memory)> _views = [];
     private int _used;
 
     /// <summary>Reads from <paramref name="handle"/>, which the source then owns.</summary>
@@ -38,6 +39,16 @@ internal sealed class SectionArenaByteSource : ByteSource
             return ReadOnlyMemory<byte>.Empty;
         }
 
+        // A range asked for again (depmod reads the symbol tables for the exports, then for the needed symbols)
+        // is the view already read.
+        foreach (var (start, view) in _views)
+        {
+            if (start == offset && view.Length == count)
+            {
+                return view;
+            }
+        }
+
         int size = (int)count;
         if (_chunks.Count == 0 || _chunks[^1].Capacity - _used < size)
         {
@@ -50,6 +61,7 @@ internal sealed class SectionArenaByteSource : ByteSource
 
         // Views start on 8-byte boundaries, as sections do in the file.
         _used = (int)Math.Min(_chunks[^1].Capacity, (_used + (long)size + 7) & ~7L);
+        _views.Add((offset, memory));
         return memory;
     }
 
@@ -64,6 +76,7 @@ internal sealed class SectionArenaByteSource : ByteSource
             }
 
             _chunks.Clear();
+            _views.Clear();
             _file.Dispose();
         }
     }
