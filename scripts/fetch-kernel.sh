@@ -18,18 +18,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 suite=${1:-bookworm}
 CACHE=${MODKIT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/modkit}
 log() { echo "fetch-kernel: $*" >&2; }
+. "$here/debian.sh"
 
-need() {
-    local missing=()
-    for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-    if [ ${#missing[@]} -gt 0 ]; then
-        log "installing ${missing[*]}"
-        if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' 2>/dev/null | head -1)" ]; then
-            apt-get update -qq >&2
-        fi
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-    fi
-}
 need xz-utils zstd dpkg-dev kmod
 
 case $suite in

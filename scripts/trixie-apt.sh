@@ -11,9 +11,9 @@ state=$CACHE/trixie/apt
 mkdir -p "$state/lists/partial" "$state/archives/partial" "$state/etc/sources.list.d" "$state/etc/preferences.d"
 
 # The mirror: the first http(s) URI of the machine's Debian sources (deb822 or one-line format).
-mirror=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '/^URIs:/ && $2 !~ /security/ {print $2; exit}')
-[ -n "$mirror" ] || mirror=$(awk '$1 == "deb" && $0 !~ /security/ {for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) {print $i; exit}}' /etc/apt/sources.list 2>/dev/null | head -1)
-[ -n "$mirror" ] || { echo "trixie-apt: no Debian mirror in /etc/apt" >&2; exit 1; }
+log() { echo "trixie-apt: $*" >&2; }
+. "$(dirname "$0")/debian.sh"
+mirror=$(debian_mirror)
 
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 printf 'Types: deb\nURIs: %s\nSuites: trixie\nComponents: main\nSigned-By: %s\n' "$mirror" "$keyring" \

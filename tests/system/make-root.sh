@@ -11,6 +11,7 @@ case $debian in 13) suite=trixie ;; 12) suite=bookworm ;; *) echo "make-root: 13
 CACHE=${MODKIT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/modkit}
 dir=$CACHE/system/debian$debian/root
 log() { echo "system: $*" >&2; }
+. "$(dirname "$0")/../../scripts/debian.sh"
 
 mkdir -p "$(dirname "$dir")"
 exec 9>"$dir.lock"
@@ -18,14 +19,8 @@ flock 9
 packages=systemd-sysv,udev,dbus,kmod,initramfs-tools,zstd,linux-image-amd64,mount,xfsprogs
 # The .done file holds the package list the root was made with: a changed list makes it anew.
 if [ "$(cat "$dir.done" 2>/dev/null)" != "$packages" ]; then
-    if ! command -v mmdebstrap >/dev/null; then
-        log "installing mmdebstrap"
-        [ -n "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' 2>/dev/null | head -1)" ] || apt-get update -qq >&2
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mmdebstrap >&2
-    fi
-    mirror=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '/^URIs:/ && $2 !~ /security/ {print $2; exit}')
-    [ -n "$mirror" ] || mirror=$(awk '$1 == "deb" && $0 !~ /security/ {for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) {print $i; exit}}' /etc/apt/sources.list 2>/dev/null | head -1)
-    [ -n "$mirror" ] || { log "no Debian mirror in /etc/apt"; exit 1; }
+    need mmdebstrap
+    mirror=$(debian_mirror)
     log "building a Debian $debian ($suite) system with mmdebstrap from $mirror (takes minutes)"
     rm -rf "$dir" "$dir.tmp"
     # The initramfs is made in the root by its own update-initramfs (linux-image-amd64's postinst);

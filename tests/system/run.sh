@@ -21,6 +21,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 CACHE=${MODKIT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/modkit}
 log() { echo "system: $*" >&2; }
+. "$repo/scripts/debian.sh"
 started=$(date +%s)
 
 debian=13 report=
@@ -34,15 +35,6 @@ while [ $# -gt 0 ]; do
 done
 case $debian in 13) profile=34 ;; 12) profile=30 ;; *) log "--debian takes 13 or 12"; exit 2 ;; esac
 
-need() {
-    local missing=()
-    for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-    if [ ${#missing[@]} -gt 0 ]; then
-        log "installing ${missing[*]}"
-        [ -n "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' 2>/dev/null | head -1)" ] || apt-get update -qq >&2
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-    fi
-}
 need qemu-system-x86 e2fsprogs util-linux
 
 root=$("$here/make-root.sh" "$debian")

@@ -35,16 +35,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 log() { echo "vm: $*" >&2; }
+. "$repo/scripts/debian.sh"
 
-need() {
-    local missing=()
-    for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-    if [ ${#missing[@]} -gt 0 ]; then
-        log "installing ${missing[*]}"
-        [ -n "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' 2>/dev/null | head -1)" ] || apt-get update -qq >&2
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
-    fi
-}
 debian=12
 if [ "${1:-}" = --debian ]; then debian=${2:-}; shift 2 || true
 elif [[ "${1:-}" == --debian=* ]]; then debian=${1#--debian=}; shift
