@@ -3,7 +3,7 @@
 # libkmod's ABI as a NativeAOT shared library, artifacts/lib/libkmod.so.2 (src/ModKit.Native).
 # NativeAOT needs clang (or gcc) and binutils' objcopy; the binary is linked statically with the
 # decompressors' archives (libzstd-dev, zlib1g-dev, and Debian 13's liblzma-dev, fetched by scripts/fetch-liblzma.sh,
-# or this machine's). The library is packed for NuGet into
+# or this machine's) and OpenSSL's (libssl-dev; .NET's crypto shim is compiled for it with cmake). The library is packed for NuGet into
 # artifacts/nuget. The manual pages (man/*.scd) are
 # rendered with scdoc into artifacts/man/man5 and man8, and the shell completions (completions/) laid out
 # for bash, zsh and fish under artifacts/completions. Missing packages are installed.
@@ -15,7 +15,7 @@ cd "$(dirname "$0")"
 
 need=()
 command -v clang >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1 || need+=(clang)
-for package in binutils zlib1g-dev liblzma-dev libzstd-dev scdoc; do
+for package in binutils zlib1g-dev liblzma-dev libzstd-dev libssl-dev cmake make scdoc; do
     dpkg -s "$package" >/dev/null 2>&1 || need+=("$package")
 done
 if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ]; then

@@ -6,7 +6,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(kmod libkmod-dev xz-utils zstd gzip gcc libc6-dev clang binutils zlib1g-dev liblzma-dev libzstd-dev dpkg-dev hyperfine scdoc man-db zsh fish lintian openssl strace time)
+packages=(kmod libkmod-dev xz-utils zstd gzip gcc libc6-dev clang binutils zlib1g-dev liblzma-dev libzstd-dev libssl-dev cmake make dpkg-dev hyperfine scdoc man-db zsh fish lintian openssl strace time)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

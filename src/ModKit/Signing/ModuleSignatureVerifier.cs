@@ -15,9 +15,9 @@ namespace ModKit.Signing;
 /// As the kernel: certificates embedded in the message are not used (sign-file embeds none), validity dates are
 /// not checked, and signed attributes make a module signature unacceptable (kernels up to at least 6.12 refuse them;
 /// the signature over the attributes is still checked and the result says whether it holds).
-/// Thread-safe in an ordinary process. In a statically linked executable (ModKit's NativeAOT binary) .NET reaches
-/// OpenSSL through glibc's static <c>dlopen</c>, which maps a second libc: call it from the main thread only there
-/// (from thread-pool threads it crashed now and then).
+/// Thread-safe. A statically linked executable must link OpenSSL in (ModKit's NativeAOT binary does): left to load
+/// it at run time, .NET reaches it through glibc's static <c>dlopen</c>, which maps a second libc, and the process
+/// then crashed now and then inside the garbage collector.
 /// </remarks>
 public static class ModuleSignatureVerifier
 {
