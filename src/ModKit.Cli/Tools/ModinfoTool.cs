@@ -118,7 +118,7 @@ internal sealed class ModinfoTool
         var filePaths = names.Select(n => !argIsModuleName && IsModuleFileName(n) ? _context.MakeAbsolute(n) : null).ToArray();
         bool filenameOnly = _field is not null && _field.AsSpan().SequenceEqual("filename"u8);
         var prefetch = new ModuleInfoPrefetch(filenameOnly ? new string?[filePaths.Length] : filePaths, _context.Profile,
-            _certificates is null ? null : ReadImage);
+            _certificates is null ? null : Verify);
         bool failed = false;
         if (json)
         {
@@ -269,7 +269,7 @@ internal sealed class ModinfoTool
         if (_json is null && _field is not null && _field.AsSpan().SequenceEqual("filename"u8))
         {
             _out.Write(filename!).Write(_separator);
-            return _certificates is null || (!builtin && Verify(filename!, null) is { Status: SignatureStatus.Valid });
+            return _certificates is null || (!builtin && VerifyFile(filename!) is { Status: SignatureStatus.Valid });
         }
 
         if (_json is null && _field is null)
@@ -277,9 +277,9 @@ internal sealed class ModinfoTool
             PaddedLine("filename:", filename!);
         }
 
-        byte[]? image = null;
+        SignatureVerification? verification = null;
         int error = prefetch is not null
-            ? prefetch.Take(index, out var entries, out var failure, out image)
+            ? prefetch.Take(index, out var entries, out var failure, out verification)
             : modules.TryGetInfo(module, out entries, out failure, _context.Profile.SignatureRules, _context.Profile.ZstdDecoding);
         if (error != 0)
         {
@@ -312,7 +312,11 @@ internal sealed class ModinfoTool
         }
 
         // --verify: builtin modules have no file to check and fail the exit status.
-        SignatureVerification? verification = builtin ? null : Verify(filename!, image);
+        if (!builtin)
+        {
+            verification ??= VerifyFile(filename!);
+        }
+
         bool verified = _certificates is null || verification is { Status: SignatureStatus.Valid };
         if (_json is not null)
         {
@@ -426,21 +430,19 @@ internal sealed class ModinfoTool
         return true;
     }
 
-    // Runs on the main thread only: in the static executable System.Security.Cryptography reaches OpenSSL through
-    // glibc's static dlopen, which maps a second libc; OpenSSL called from thread-pool threads then crashed
-    // (about 1 run in 6 over Debian 13's 4230 modules). Files are read and decompressed ahead (ReadImage).
-    private SignatureVerification? Verify(string filename, byte[]? image)
-    {
-        if (_certificates is null)
-        {
-            return null;
-        }
+    // The signature check of a module file read ahead, on its prefetch thread, over the image read for its information
+    // (the certificates serialise their key operations).
+    private SignatureVerification Verify(ModuleFile file) => Checked(() => file.VerifySignature(_certificates!));
 
+    // The same for a file not read ahead (a module named by its name, -F filename).
+    private SignatureVerification? VerifyFile(string filename) =>
+        _certificates is null ? null : Checked(() => ModuleSignatureVerifier.VerifyFile(filename, _certificates));
+
+    private static SignatureVerification Checked(Func<SignatureVerification> verify)
+    {
         try
         {
-            return image is not null
-                ? ModuleSignatureVerifier.Verify(image, _certificates)
-                : ModuleSignatureVerifier.VerifyFile(filename, _certificates);
+            return verify();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ModuleFormatException)
         {
@@ -448,24 +450,8 @@ internal sealed class ModinfoTool
         }
         catch (System.Security.Cryptography.CryptographicException e)
         {
-            // The platform's cryptography (OpenSSL's libcrypto, loaded on first use) is missing or failed:
-            // nothing is called valid.
+            // The platform's cryptography (OpenSSL's libcrypto) is missing or failed: nothing is called valid.
             return new SignatureVerification(SignatureStatus.Malformed, "cannot verify: " + e.Message);
-        }
-    }
-
-    // The decompressed module for --verify, read on a prefetch thread; null when reading fails (Verify reads it
-    // again and reports why).
-    private static byte[]? ReadImage(string path)
-    {
-        try
-        {
-            using var file = File.OpenHandle(path);
-            return ModuleDecompressor.Decompress(file, ModuleCompressionDetector.Detect(file));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ModuleFormatException)
-        {
-            return null;
         }
     }
 

@@ -177,6 +177,21 @@ public sealed class ModuleFile : IDisposable
     }
 
     /// <summary>
+    /// Checks the module's signature against <paramref name="certificates"/> as the kernel would when loading it
+    /// (<see cref="ModuleSignatureVerifier.Verify(ReadOnlySpan{byte}, IReadOnlyList{SigningCertificate})"/>), over the
+    /// image this file already holds: a compressed module is not decompressed again.
+    /// </summary>
+    /// <param name="certificates">The trusted certificates (the kernel's keyring).</param>
+    /// <returns>The outcome; never throws for malformed module data.</returns>
+    /// <exception cref="ModuleFormatException">A plain file cannot be read.</exception>
+    /// <exception cref="System.Security.Cryptography.CryptographicException">The platform's cryptography is not available.</exception>
+    public SignatureVerification VerifySignature(IReadOnlyList<SigningCertificate> certificates)
+    {
+        ArgumentNullException.ThrowIfNull(certificates);
+        return ModuleSignatureVerifier.Verify(_source.GetMemory(0, _source.Length).Span, certificates);
+    }
+
+    /// <summary>
     /// What modinfo lists for the module (<c>kmod_module_get_info</c>): the <c>.modinfo</c> entries,
     /// then, for a signed module, <c>sig_id</c>, <c>signer</c>, <c>sig_key</c>, <c>sig_hashalgo</c> and
     /// <c>signature</c> (hex as kmod formats it).

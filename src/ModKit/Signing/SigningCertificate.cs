@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Text;
@@ -24,8 +25,8 @@ public sealed class SigningCertificate
     private readonly byte[] _serial;
     private readonly byte[]? _subjectKeyId;
     private readonly byte[] _publicKeyInfo;
-    private RSA? _rsa;
-    private ECDsa? _ecdsa;
+    // The imported key, one per thread using it at the same time (.NET's key objects are not thread-safe).
+    private readonly ConcurrentBag<AsymmetricAlgorithm> _keys = [];
 
     private SigningCertificate(byte[] issuer, byte[] serial, byte[]? subjectKeyId, byte[] publicKeyInfo, string keyAlgorithm, string subject)
     {
@@ -250,19 +251,26 @@ public sealed class SigningCertificate
     }
 
     /// <summary>Verifies a signature over <paramref name="digest"/> with this certificate's key.</summary>
-    /// <remarks>The key is imported once and kept; calls are serialised on it, so a certificate may be shared by threads.</remarks>
+    /// <remarks>
+    /// The key is imported on first use and kept; threads verifying at the same time each get their own copy, so a
+    /// certificate may be shared by threads without them waiting for one another (ECDSA P-384 takes about a millisecond).
+    /// </remarks>
     internal bool VerifyHash(ReadOnlySpan<byte> digest, ReadOnlySpan<byte> signature, HashAlgorithmName hash)
     {
-        lock (_publicKeyInfo)
+        if (!_keys.TryTake(out var key))
         {
-            if (KeyAlgorithm == "rsa")
-            {
-                _rsa ??= ImportKey(RSA.Create());
-                return _rsa.VerifyHash(digest, signature, hash, RSASignaturePadding.Pkcs1);
-            }
+            key = KeyAlgorithm == "rsa" ? ImportKey(RSA.Create()) : ImportKey(ECDsa.Create());
+        }
 
-            _ecdsa ??= ImportKey(ECDsa.Create());
-            return _ecdsa.VerifyHash(digest, signature, DSASignatureFormat.Rfc3279DerSequence);
+        try
+        {
+            return key is RSA rsa
+                ? rsa.VerifyHash(digest, signature, hash, RSASignaturePadding.Pkcs1)
+                : ((ECDsa)key).VerifyHash(digest, signature, DSASignatureFormat.Rfc3279DerSequence);
+        }
+        finally
+        {
+            _keys.Add(key);
         }
     }
 
