@@ -195,14 +195,18 @@ public sealed class ElfFile
     {
         Span<byte> wanted = stackalloc byte[Encoding.UTF8.GetMaxByteCount(name.Length)];
         wanted = wanted[..Encoding.UTF8.GetBytes(name, wanted)];
+        var fields = new ElfFieldReader(ByteOrder);
+        int entrySize = Class == ElfClass.Elf32 ? ElfLayout.Section32Size : ElfLayout.Section64Size;
         for (int i = 1; i < _sectionCount; i++)
         {
-            if (!TryGetSection(i, out section) || section.NameOffset >= _sectionNames.Length)
+            // The name first (one field), the whole header only for a section of that name.
+            uint nameOffset = fields.U32(_sectionTable.AsSpan(i * entrySize), ElfLayout.ShName);
+            if (nameOffset >= _sectionNames.Length || !NameBytes(nameOffset).SequenceEqual(wanted))
             {
                 continue;
             }
 
-            if (NameBytes(section.NameOffset).SequenceEqual(wanted))
+            if (TryGetSection(i, out section))
             {
                 return true;
             }

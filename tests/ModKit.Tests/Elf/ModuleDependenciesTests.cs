@@ -51,6 +51,32 @@ public sealed class ModuleDependenciesTests
 
     [Theory]
     [AllElfFormats]
+    public void Among_many_versions_the_first_record_of_a_name_matches(ElfClass elfClass, ElfByteOrder order)
+    {
+        // Past 16 records the lookup goes through a hash of each name: duplicates still give the first record's CRC,
+        // and the later copy is appended as unmatched, as kmod's scan from the first record does.
+        var elf = new SyntheticElf(elfClass, order);
+        var records = new List<byte>();
+        for (int i = 0; i < 40; i++)
+            records.AddRange(elf.VersionRecord((ulong)(100 + i), i == 30 ? "sym_7" : $"sym_{i}"));
+        elf.AddSection("__versions", [.. records]);
+        elf.AddSymbol("sym_7", 0, Global, ShnUndef);
+        elf.AddSymbol("sym_39", 0, Global, ShnUndef);
+        elf.AddSymbol("sym_40", 0, Global, ShnUndef);
+        elf.AddSymbol("sym_", 0, Global, ShnUndef);
+
+        var found = ModuleSymbols.GetDependencies(elf.Open());
+        (string, ulong)[] expected = [("sym_7", 107), ("sym_39", 139), ("sym_40", 0), ("sym_", 0)];
+        Assert.Equal(expected, found.Take(4).Select(d => (d.Name, d.Crc)));
+        var unmatched = found.Skip(4).Select(d => (d.Name, d.Crc)).ToList();
+        Assert.Equal(38, unmatched.Count);
+        Assert.Contains(("sym_7", 130UL), unmatched);
+        Assert.DoesNotContain(("sym_7", 107UL), unmatched);
+        Assert.DoesNotContain(("sym_39", 139UL), unmatched);
+    }
+
+    [Theory]
+    [AllElfFormats]
     public void Version_CRCs_are_word_sized(ElfClass elfClass, ElfByteOrder order)
     {
         var elf = new SyntheticElf(elfClass, order);
