@@ -160,7 +160,8 @@ public static class ModuleSymbols
                 ModuleFormatException.Throw("undefined symbol name lies outside .strtab");
             }
 
-            if (sym.Name.IsEmpty)
+            var symbolName = sym.Name;
+            if (symbolName.IsEmpty)
             {
                 continue;
             }
@@ -168,7 +169,7 @@ public static class ModuleSymbols
             // kmod_elf_crc_find: the first record whose name equals the symbol's byte for byte (streq),
             // leading '.' included.
             ulong crc = 0;
-            int match = lookup.Find(sym.Name, versionData);
+            int match = lookup.Find(symbolName, versionData);
             if (match >= 0)
             {
                 crc = versions[match].Crc;
@@ -176,7 +177,7 @@ public static class ModuleSymbols
             }
 
             var bind = (sym.Info >> 4) == 2 ? SymbolBinding.Weak : SymbolBinding.Undefined;
-            result.Add(new ModuleSymbol(Name(sym.Name, names), crc, bind));
+            result.Add(new ModuleSymbol(Name(symbolName, names), crc, bind));
         }
 
         // Records no symbol matched (module_layout) are appended with their names as stored: unlike
@@ -242,7 +243,8 @@ public static class ModuleSymbols
                 return null; // kmod falls back to __ksymtab_strings on any out-of-table name
             }
 
-            if (!sym.Name.StartsWith(CrcPrefix))
+            // The prefix holds no NUL: the bytes at the name's offset start with it only if the name does.
+            if (!strtab[(int)sym.NameOffset..].StartsWith(CrcPrefix))
             {
                 continue;
             }
@@ -311,9 +313,12 @@ public static class ModuleSymbols
         public ReadOnlyMemory<byte> Data { get; } = data;
     }
 
-    private readonly ref struct RawSymbol(ReadOnlySpan<byte> name, uint nameOffset, ulong value, byte info, ushort shndx)
+    // A .symtab entry; its name is found in .strtab only when asked for (most entries are skipped by their section).
+    private readonly ref struct RawSymbol(ReadOnlySpan<byte> strtab, uint nameOffset, ulong value, byte info, ushort shndx)
     {
-        public ReadOnlySpan<byte> Name { get; } = name;
+        private readonly ReadOnlySpan<byte> _strtab = strtab;
+
+        public ReadOnlySpan<byte> Name => NameOffset < _strtab.Length ? CString(_strtab[(int)NameOffset..]) : default;
         public uint NameOffset { get; } = nameOffset;
         public ulong Value { get; } = value;
         public byte Info { get; } = info;
@@ -355,8 +360,7 @@ public static class ModuleSymbols
             ulong value = _is32 ? _fields.U32(entry, ElfLayout.StValue32) : _fields.U64(entry, ElfLayout.StValue64);
             byte info = entry[_is32 ? ElfLayout.StInfo32 : ElfLayout.StInfo64];
             ushort shndx = _fields.U16(entry, _is32 ? ElfLayout.StShndx32 : ElfLayout.StShndx64);
-            var name = nameOffset < _strtab.Length ? CString(_strtab[(int)nameOffset..]) : default;
-            Current = new RawSymbol(name, nameOffset, value, info, shndx);
+            Current = new RawSymbol(_strtab, nameOffset, value, info, shndx);
             return true;
         }
     }
