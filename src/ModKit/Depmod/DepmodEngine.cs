@@ -28,7 +28,7 @@ public static partial class DepmodEngine
 
         // kmod builds its module array by walking its module-name hash table, then sorts by modules.order.
         var modules = found.Values.ToList();
-        modules.Sort((a, b) => KmodHashOrder.Comparer(KmodHashOrder.ModuleBuckets)(a.Name, b.Name));
+        KmodHashOrder.Sort(modules, m => m.Name, KmodHashOrder.ModuleBuckets);
         modules = SortByModulesOrder(settings.ModuleDirectory, modules, settings.Profile.DepmodModulesOrderFirstLineWins, log);
         for (int i = 0; i < modules.Count; i++)
             modules[i].Index = i;

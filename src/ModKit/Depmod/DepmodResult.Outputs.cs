@@ -78,8 +78,7 @@ public sealed partial class DepmodResult
         var ownedSymbols = new Lazy<List<DepmodSymbol>>(() =>
         {
             var owned = _symbols.Values.Where(s => s.Owner is not null).ToList();
-            var hashOrder = KmodHashOrder.Comparer(KmodHashOrder.SymbolBuckets);
-            owned.Sort((a, b) => hashOrder(a.Name, b.Name));
+            KmodHashOrder.Sort(owned, s => s.Name, KmodHashOrder.SymbolBuckets);
             return owned;
         });
 
