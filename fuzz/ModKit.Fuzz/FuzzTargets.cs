@@ -162,6 +162,23 @@ internal static class FuzzTargets
         catch (ModuleFormatException)
         {
         }
+
+        // As depmod reads a plain file: sections as views of memory the file holds, names shared through one table.
+        if (ModuleCompressionDetector.Detect(data) != ModuleCompression.None)
+        {
+            return;
+        }
+
+        try
+        {
+            using var file = ModuleFile.Open(ScratchFile("module.ko", data), sectionViews: true);
+            var names = new SymbolNameTable();
+            _ = ModuleSymbols.TryGetExports(file.Elf, out _, names);
+            _ = ModuleSymbols.GetDependencies(file.Elf, names);
+        }
+        catch (ModuleFormatException)
+        {
+        }
     }
 
     /// <summary>
