@@ -74,9 +74,50 @@ public static class FnMatch
     /// <returns><see langword="true"/> where glibc's <c>fnmatch(pattern, text, 0)</c> returns 0.</returns>
     public static bool IsMatch(ReadOnlySpan<byte> pattern, ReadOnlySpan<byte> text)
     {
-        var p = new Cursor(UpToNul(pattern));
+        pattern = UpToNul(pattern);
         var s = UpToNul(text);
-        return Match(p, s, 0, 0, stopAtStar: false, out _, out _) == Outcome.Match;
+
+        // The patterns of modules.alias are literals and '*' (pci:v00008086d*sv*sd*bc*sc*i*): for them the text
+        // between stars is searched for, leftmost first, which is what glibc's commitment comes to.
+        if (pattern.IndexOfAny("?[\\"u8) < 0)
+            return MatchStarsOnly(pattern, s);
+
+        return Match(new Cursor(pattern), s, 0, 0, stopAtStar: false, out _, out _) == Outcome.Match;
+    }
+
+    // A pattern of literal bytes and '*' only: the text starts with what precedes the first star, ends with what
+    // follows the last, and holds each piece between in order, without overlaps.
+    private static bool MatchStarsOnly(ReadOnlySpan<byte> pattern, ReadOnlySpan<byte> text)
+    {
+        int first = pattern.IndexOf((byte)'*');
+        if (first < 0)
+            return pattern.SequenceEqual(text);
+        if (!text.StartsWith(pattern[..first]))
+            return false;
+        text = text[first..];
+        pattern = pattern[(first + 1)..];
+
+        int last = pattern.LastIndexOf((byte)'*');
+        var tail = last < 0 ? pattern : pattern[(last + 1)..];
+        if (!text.EndsWith(tail))
+            return false;
+        text = text[..^tail.Length];
+        pattern = last < 0 ? [] : pattern[..last];
+
+        while (!pattern.IsEmpty)
+        {
+            int star = pattern.IndexOf((byte)'*');
+            var piece = star < 0 ? pattern : pattern[..star];
+            pattern = star < 0 ? [] : pattern[(star + 1)..];
+            if (piece.IsEmpty)
+                continue;
+            int at = text.IndexOf(piece);
+            if (at < 0)
+                return false;
+            text = text[(at + piece.Length)..];
+        }
+
+        return true;
     }
 
     private static ReadOnlySpan<byte> UpToNul(ReadOnlySpan<byte> bytes)

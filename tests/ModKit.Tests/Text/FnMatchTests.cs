@@ -86,6 +86,44 @@ public class FnMatchTests(GlibcFnMatch glibc) : IClassFixture<GlibcFnMatch>
     }
 
     [Fact]
+    public void StarOnlyPatternsAgreeWithGlibc()
+    {
+        // Literals and '*' only, as modules.alias has them: matched by searching for the pieces between stars.
+        string[] pieces = ["a", "b", "ab", "ba", "aa", "v0", "d*", "*", "*", "**", ":", "pci:v", "sv*sd*", "\x80"];
+        const string alphabet = "ab:v0d";
+        var random = new Random(20261207);
+        var pairs = new List<(byte[], byte[])>
+        {
+            (Latin1("a*a"), Latin1("a")), (Latin1("a*a"), Latin1("aa")), (Latin1("*"), Latin1("")), (Latin1("**a**"), Latin1("a")),
+            (Latin1("ab*ba"), Latin1("aba")), (Latin1("ab*ba"), Latin1("abba")), (Latin1("*ab*ab*"), Latin1("abab")), (Latin1("*ab*ab*"), Latin1("aab")),
+        };
+        for (int n = 0; n < 30000; n++)
+        {
+            var pattern = new StringBuilder();
+            int length = random.Next(0, 7);
+            for (int i = 0; i < length; i++)
+                pattern.Append(pieces[random.Next(pieces.Length)]);
+            var text = new StringBuilder();
+            foreach (char ch in pattern.ToString())
+            {
+                if (ch == '*')
+                {
+                    for (int k = random.Next(0, 4); k > 0; k--)
+                        text.Append(alphabet[random.Next(alphabet.Length)]);
+                }
+                else if (random.Next(12) != 0)
+                {
+                    text.Append(ch);
+                }
+            }
+
+            pairs.Add((Latin1(pattern.ToString()), Latin1(text.ToString())));
+        }
+
+        AssertAgree(pairs);
+    }
+
+    [Fact]
     public void HostilePatternsAgreeWithGlibcInLinearishTime()
     {
         string manyA = new('a', 4000);
