@@ -71,52 +71,65 @@ public sealed partial class IndexFile
     {
         byte[] k = KeyBytes(key);
         var added = new List<RawValue>();
+
+        // The gate is taken once for the whole search, not for each of the hundreds of nodes it may pass, and the
+        // nodes are read through their layout in the file, not decoded into objects.
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            SearchWildcard(k, order, added);
+        }
+
+        return Merge(added);
+    }
+
+    // Descends along the key like an exact lookup, but searches every subtree that starts with a wildcard.
+    private void SearchWildcard(byte[] k, IndexTieOrder order, List<RawValue> added)
+    {
         var pattern = new List<byte>();
         uint pointer = _rootPointer;
-        var node = ReadNode(pointer);
         int i = 0;
 
-        // Descend along the key like an exact lookup, but search every subtree that starts with a wildcard.
-        while (node is not null)
+        // Each step consumes at least one key byte, so even a looping file ends the descent.
+        while ((pointer & IndexFormat.OffsetMask) != 0)
         {
-            var prefix = node.Prefix;
+            var node = IndexNode.ReadLayout(_source, pointer, pointer & IndexFormat.OffsetMask);
+            var prefix = _source.Window(node.PrefixOffset, node.PrefixLength);
             for (int j = 0; j < prefix.Length; j++)
             {
                 byte ch = prefix[j];
                 if (IsWildcard(ch))
                 {
-                    CollectMatches(pointer, node, j, pattern, k.AsSpan(i + j), order, added);
-                    return Merge(added);
+                    CollectMatches(node, j, pattern, k.AsSpan(i + j), order, added);
+                    return;
                 }
 
                 if (i + j >= k.Length || ch != k[i + j])
-                    return Merge(added);
+                    return;
             }
 
             i += prefix.Length;
             foreach (byte wildcard in "*?["u8)
             {
-                uint childPointer = node.ChildPointer(wildcard);
-                var child = ReadNode(childPointer);
-                if (child is null)
+                uint childPointer = IndexNode.ChildPointer(_source, node, wildcard);
+                if ((childPointer & IndexFormat.OffsetMask) == 0)
                     continue;
                 pattern.Add(wildcard);
-                CollectMatches(childPointer, child, 0, pattern, k.AsSpan(i), order, added);
+                var child = IndexNode.ReadLayout(_source, childPointer, childPointer & IndexFormat.OffsetMask);
+                CollectMatches(child, 0, pattern, k.AsSpan(i), order, added);
                 pattern.RemoveAt(pattern.Count - 1);
             }
 
             if (i == k.Length)
             {
-                added.AddRange(InReaderOrder(ReadValues(node), order));
-                break;
+                if (node.ValueCount > 0)
+                    added.AddRange(InReaderOrder(IndexNode.DecodeValues(_source, node), order));
+                return;
             }
 
-            pointer = node.ChildPointer(k[i]);
-            node = ReadNode(pointer);
+            pointer = IndexNode.ChildPointer(_source, node, k[i]);
             i++;
         }
-
-        return Merge(added);
     }
 
     private static bool IsWildcard(byte ch) => ch is (byte)'*' or (byte)'?' or (byte)'[';
@@ -132,34 +145,34 @@ public sealed partial class IndexFile
     /// its recursion so that no file can exhaust the call stack, and a node met twice (a loop, or subtrees
     /// shared, which depmod never writes) ends the search with an error instead of running forever.
     /// </summary>
-    private void CollectMatches(uint startPointer, IndexNode start, int j, List<byte> pattern, ReadOnlySpan<byte> subkey,
+    private void CollectMatches(IndexNode.Layout start, int j, List<byte> pattern, ReadOnlySpan<byte> subkey,
         IndexTieOrder order, List<RawValue> added)
     {
         long budget = TraversalBudget;
-        var frames = new List<Frame>();
-        pattern.AddRange(start.Prefix.AsSpan(j));
-        frames.Add(new Frame(start, 0, start.Prefix.Length - j));
+        var frames = new List<LayoutFrame>();
+        pattern.AddRange(_source.Window(start.PrefixOffset + j, start.PrefixLength - j));
+        frames.Add(new LayoutFrame(start, 0, start.PrefixLength - j));
         while (frames.Count > 0)
         {
             var frame = frames[^1];
             var node = frame.Node;
             int slot = frame.NextSlot;
             uint childPointer = 0;
-            while (slot < node.ChildCount && ((childPointer = node.ChildAt(slot)) & IndexFormat.OffsetMask) == 0)
+            while (slot < node.ChildCount && ((childPointer = IndexNode.ChildAt(_source, node, slot)) & IndexFormat.OffsetMask) == 0)
                 slot++;
 
             if (slot < node.ChildCount)
             {
                 frames[^1] = frame with { NextSlot = slot + 1 };
-                var child = ReadTreeChild(childPointer, ref budget);
-                pattern.Add((byte)(frame.Node.First + slot));
-                pattern.AddRange(child.Prefix);
-                frames.Add(new Frame(child, 0, 1 + child.Prefix.Length));
+                var child = ReadTreeChildLayout(childPointer, ref budget);
+                pattern.Add((byte)(node.First + slot));
+                pattern.AddRange(_source.Window(child.PrefixOffset, child.PrefixLength));
+                frames.Add(new LayoutFrame(child, 0, 1 + child.PrefixLength));
                 continue;
             }
 
-            if (frame.Node.ValueCount > 0 && FnMatch.IsMatch(CollectionsMarshal.AsSpan(pattern), subkey))
-                added.AddRange(InReaderOrder(ReadValues(frame.Node), order));
+            if (node.ValueCount > 0 && FnMatch.IsMatch(CollectionsMarshal.AsSpan(pattern), subkey))
+                added.AddRange(InReaderOrder(IndexNode.DecodeValues(_source, node), order));
             pattern.RemoveRange(pattern.Count - frame.Pushed, frame.Pushed);
             frames.RemoveAt(frames.Count - 1);
         }

@@ -192,9 +192,21 @@ public sealed partial class IndexFile : IDisposable
     /// </summary>
     private IndexNode ReadTreeChild(uint pointer, ref long budget)
     {
+        CountTreeNode(pointer, ref budget);
+        return ReadNode(pointer)!;
+    }
+
+    /// <summary><see cref="ReadTreeChild"/> as a layout, for a caller that holds the gate.</summary>
+    private IndexNode.Layout ReadTreeChildLayout(uint pointer, ref long budget)
+    {
+        CountTreeNode(pointer, ref budget);
+        return IndexNode.ReadLayout(_source, pointer, pointer & IndexFormat.OffsetMask);
+    }
+
+    private static void CountTreeNode(uint pointer, ref long budget)
+    {
         if (--budget < 0)
             ModuleFormatException.Throw($"index node at offset {pointer & IndexFormat.OffsetMask} is one node more than the file can hold: the nodes do not form a tree");
-        return ReadNode(pointer)!;
     }
 
     /// <summary>How many nodes a traversal may read: one per byte of the file.</summary>

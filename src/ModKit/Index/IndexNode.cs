@@ -30,7 +30,7 @@ internal sealed class IndexNode
     /// <summary>How many child slots the node has (characters <see cref="First"/> onward).</summary>
     public int ChildCount => _layout.ChildCount;
 
-    /// <summary>How many values the node has; they are decoded only when needed (<see cref="DecodeValues"/>).</summary>
+    /// <summary>How many values the node has; they are decoded only when needed (<see cref="DecodeValues()"/>).</summary>
     public uint ValueCount => _layout.ValueCount;
 
     /// <summary>File offset of the first value record (meaningless without values).</summary>
@@ -101,7 +101,7 @@ internal sealed class IndexNode
     /// <summary>
     /// The value an exact lookup returns, as a range of the file: the first record in <see cref="IndexTieOrder.Mmap"/>
     /// order; in <see cref="IndexTieOrder.Stdio"/> order the lowest priority, the last of equal ones (kmod's
-    /// <c>add_value</c> list). Every record is checked, as <see cref="DecodeValues"/> checks them.
+    /// <c>add_value</c> list). Every record is checked, as <see cref="DecodeValues()"/> checks them.
     /// </summary>
     /// <exception cref="ModuleFormatException">A record runs past the end of the file.</exception>
     public static (long Offset, int Length) FirstValue(IndexSource source, in Layout layout, IndexTieOrder order)
@@ -140,10 +140,14 @@ internal sealed class IndexNode
 
     /// <summary>Decodes the node's <see cref="ValueCount"/> value records, at <see cref="ValuesOffset"/>.</summary>
     /// <exception cref="ModuleFormatException">A record runs past the end of the file.</exception>
-    public RawValue[] DecodeValues()
+    public RawValue[] DecodeValues() => DecodeValues(_source, _layout);
+
+    /// <summary>Decodes the value records of a node given by its layout (see <see cref="DecodeValues()"/>).</summary>
+    /// <exception cref="ModuleFormatException">A record runs past the end of the file.</exception>
+    public static RawValue[] DecodeValues(IndexSource source, in Layout layout)
     {
-        var reader = new Reader(Rest(_source, ValuesOffset));
-        var values = new RawValue[ValueCount];
+        var reader = new Reader(Rest(source, layout.ValuesOffset));
+        var values = new RawValue[layout.ValueCount];
         for (int i = 0; i < values.Length; i++)
         {
             uint priority = BinaryPrimitives.ReadUInt32BigEndian(reader.Take(IndexFormat.WordSize));
