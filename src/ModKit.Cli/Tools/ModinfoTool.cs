@@ -431,7 +431,7 @@ internal sealed class ModinfoTool
     }
 
     // The signature check of a module file read ahead, on its prefetch thread, over the image read for its information
-    // (the certificates serialise their key operations).
+    // (each thread verifies with its own copy of a certificate's key).
     private SignatureVerification Verify(ModuleFile file) => Checked(() => file.VerifySignature(_certificates!));
 
     // The same for a file not read ahead (a module named by its name, -F filename).

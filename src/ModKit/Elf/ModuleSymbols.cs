@@ -273,29 +273,26 @@ public static class ModuleSymbols
             return value;
         }
 
-        if (table.Chosen && table.Section == shndx)
+        if (!table.Chosen || table.Section != shndx)
         {
-            return value <= (ulong)table.Data.Length - 4 ? elf.Fields.U32(table.Data.Span, (int)value) : ulong.MaxValue;
-        }
+            // TryGetSection also checks that the section's data lies inside the file.
+            if (!elf.TryGetSection(shndx, out var section) || section.Size < 4 || value > (ulong)section.Size - 4)
+            {
+                return ulong.MaxValue;
+            }
 
-        if (!elf.TryGetSection(shndx, out var section) || section.Size < 4 || value > (ulong)section.Size - 4)
-        {
-            return ulong.MaxValue;
-        }
+            if (table.Chosen || section.Size > CrcTable.MaxSize)
+            {
+                Span<byte> crc = stackalloc byte[4];
+                elf.Source.ReadExactly(section.Offset + (long)value, crc);
+                return elf.Fields.U32(crc, 0);
+            }
 
-        if (!table.Chosen && section.Size <= CrcTable.MaxSize && section.Offset >= 0 && section.Offset <= elf.Source.Length - section.Size)
-        {
             table = new CrcTable(shndx, elf.Source.GetMemory(section.Offset, section.Size));
         }
 
-        if (table.Chosen && table.Section == shndx)
-        {
-            return elf.Fields.U32(table.Data.Span, (int)value);
-        }
-
-        Span<byte> crc = stackalloc byte[4];
-        elf.Source.ReadExactly(section.Offset + (long)value, crc);
-        return elf.Fields.U32(crc, 0);
+        // The table is a whole section of at least 4 bytes.
+        return value <= (ulong)table.Data.Length - 4 ? elf.Fields.U32(table.Data.Span, (int)value) : ulong.MaxValue;
     }
 
     // The section the CRCs are read from (__kcrctab), read whole for the first CRC that points into one of at most
