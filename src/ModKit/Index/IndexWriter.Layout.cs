@@ -10,17 +10,16 @@ public sealed partial class IndexWriter
     /// <exception cref="InvalidOperationException">The file would exceed the 256 MiB that 28-bit node offsets can address.</exception>
     public byte[] ToArray(IndexLayout layout = IndexLayout.PostOrder)
     {
-        long size = IndexFormat.HeaderSize + SubtreeSize(_root);
+        var subtreeSizes = new long[_nodeCount];
+        long size = IndexFormat.HeaderSize + SubtreeSize(0, subtreeSizes);
         if (size > IndexFormat.OffsetMask)
             throw new InvalidOperationException($"An index of {size} bytes cannot be addressed by 28-bit node offsets.");
 
         var output = new byte[size];
         BinaryPrimitives.WriteUInt32BigEndian(output.AsSpan(IndexFormat.MagicOffset), IndexFormat.Magic);
         BinaryPrimitives.WriteUInt32BigEndian(output.AsSpan(IndexFormat.VersionOffset), IndexFormat.Version);
-        int position = IndexFormat.HeaderSize;
-        uint root = layout == IndexLayout.PreOrder
-            ? WritePreOrder(_root, output, ref position)
-            : WritePostOrder(_root, output, ref position);
+        var placement = new Placement(output, subtreeSizes);
+        uint root = layout == IndexLayout.PreOrder ? WritePreOrder(0, ref placement) : WritePostOrder(0, ref placement);
         BinaryPrimitives.WriteUInt32BigEndian(output.AsSpan(IndexFormat.RootOffset), root);
         return output;
     }
@@ -36,120 +35,166 @@ public sealed partial class IndexWriter
         destination.Write(ToArray(layout));
     }
 
-    private static long SubtreeSize(Node node)
+    /// <summary>The bytes of a node's subtree, each node's recorded in <paramref name="sizes"/>.</summary>
+    private long SubtreeSize(int node, long[] sizes)
     {
         long size = NodeSize(node);
-        foreach (var child in node.Children)
+        for (int child = _nodes[node].FirstChild; child != None; child = _nodes[child].NextSibling)
+            size += SubtreeSize(child, sizes);
+        sizes[node] = size;
+        return size;
+    }
+
+    private int NodeSize(int node)
+    {
+        ref readonly var n = ref _nodes[node];
+        int size = n.PrefixLength > 0 ? n.PrefixLength + 1 : 0;
+        if (n.FirstChild != None)
+            size += 2 + (IndexFormat.WordSize * ChildTableLength(node, out _));
+        if (n.FirstValue != None)
         {
-            if (child is not null)
-                size += SubtreeSize(child);
+            size += IndexFormat.WordSize;
+            for (int v = n.FirstValue; v != None; v = _values[v].Next)
+                size += IndexFormat.WordSize + _values[v].Length + 1;
         }
 
         return size;
     }
 
-    private static int NodeSize(Node node)
+    /// <summary>The child table's slots, first character to last (0 without children).</summary>
+    private int ChildTableLength(int node, out byte first)
     {
-        int size = node.Prefix.Length > 0 ? node.Prefix.Length + 1 : 0;
-        if (node.Children.Length > 0)
-            size += 2 + (IndexFormat.WordSize * node.Children.Length);
-        if (node.Values is { } values)
-        {
-            size += IndexFormat.WordSize;
-            foreach (var (_, value) in values)
-                size += IndexFormat.WordSize + value.Length + 1;
-        }
-
-        return size;
+        int child = _nodes[node].FirstChild;
+        first = 0;
+        if (child == None)
+            return 0;
+        first = _nodes[child].Character;
+        byte last = first;
+        for (; child != None; child = _nodes[child].NextSibling)
+            last = _nodes[child].Character;
+        return last - first + 1;
     }
 
     /// <summary>Children in ascending character order first, then the node: kmod ≤ 33's placement.</summary>
-    private static uint WritePostOrder(Node node, byte[] output, ref int position)
+    private uint WritePostOrder(int node, ref Placement placement)
     {
-        var pointers = new uint[node.Children.Length];
-        for (int slot = 0; slot < pointers.Length; slot++)
+        int slots = ChildTableLength(node, out byte first);
+        int table = placement.ReservePointers(slots);
+        for (int child = _nodes[node].FirstChild; child != None; child = _nodes[child].NextSibling)
         {
-            if (node.Children[slot] is { } child)
-                pointers[slot] = WritePostOrder(child, output, ref position);
+            uint pointer = WritePostOrder(child, ref placement);
+            placement.Pointers[table + _nodes[child].Character - first] = pointer;
         }
 
-        return WriteNode(node, pointers, output, ref position);
+        uint self = WriteNode(node, first, table, slots, ref placement);
+        placement.ReleasePointers(table);
+        return self;
     }
 
     /// <summary>The node first, then each child's subtree in ascending character order: kmod ≥ 34's placement.</summary>
-    private static uint WritePreOrder(Node node, byte[] output, ref int position)
+    private uint WritePreOrder(int node, ref Placement placement)
     {
-        var pointers = new uint[node.Children.Length];
-        int childPosition = position + NodeSize(node);
-        for (int slot = 0; slot < pointers.Length; slot++)
+        int slots = ChildTableLength(node, out byte first);
+        int table = placement.ReservePointers(slots);
+        long childPosition = placement.Position + NodeSize(node);
+        for (int child = _nodes[node].FirstChild; child != None; child = _nodes[child].NextSibling)
         {
-            if (node.Children[slot] is { } child)
-            {
-                pointers[slot] = Pointer(child, childPosition);
-                childPosition += (int)SubtreeSize(child);
-            }
+            placement.Pointers[table + _nodes[child].Character - first] = Pointer(child, (int)childPosition);
+            childPosition += placement.SubtreeSizes[child];
         }
 
-        uint self = WriteNode(node, pointers, output, ref position);
-        for (int slot = 0; slot < pointers.Length; slot++)
-        {
-            if (node.Children[slot] is { } child)
-                WritePreOrder(child, output, ref position);
-        }
-
+        uint self = WriteNode(node, first, table, slots, ref placement);
+        placement.ReleasePointers(table);
+        for (int child = _nodes[node].FirstChild; child != None; child = _nodes[child].NextSibling)
+            WritePreOrder(child, ref placement);
         return self;
     }
 
     /// <summary>The pointer to a node at an offset: the offset with flags for the parts the node has (§3).</summary>
-    private static uint Pointer(Node node, int offset)
+    private uint Pointer(int node, int offset)
     {
+        ref readonly var n = ref _nodes[node];
         uint pointer = (uint)offset;
-        if (node.Prefix.Length > 0)
+        if (n.PrefixLength > 0)
             pointer |= IndexFormat.FlagPrefix;
-        if (node.Children.Length > 0)
+        if (n.FirstChild != None)
             pointer |= IndexFormat.FlagChildren;
-        if (node.Values is not null)
+        if (n.FirstValue != None)
             pointer |= IndexFormat.FlagValues;
         return pointer;
     }
 
     /// <summary>Writes one node: prefix, child table, values, each only if present (§4).</summary>
-    private static uint WriteNode(Node node, uint[] childPointers, byte[] output, ref int position)
+    private uint WriteNode(int node, byte first, int table, int slots, ref Placement placement)
     {
+        int position = placement.Position;
         uint self = Pointer(node, position);
-        var span = output.AsSpan();
-        if (node.Prefix.Length > 0)
+        var span = placement.Output.AsSpan();
+        ref readonly var n = ref _nodes[node];
+        if (n.PrefixLength > 0)
         {
-            node.Prefix.CopyTo(span[position..]);
-            position += node.Prefix.Length;
+            Prefix(node).CopyTo(span[position..]);
+            position += n.PrefixLength;
             span[position++] = 0;
         }
 
-        if (childPointers.Length > 0)
+        if (slots > 0)
         {
-            span[position++] = node.First;
-            span[position++] = (byte)(node.First + childPointers.Length - 1);
-            foreach (uint pointer in childPointers)
+            span[position++] = first;
+            span[position++] = (byte)(first + slots - 1);
+            foreach (uint pointer in placement.Pointers.AsSpan(table, slots))
             {
                 BinaryPrimitives.WriteUInt32BigEndian(span[position..], pointer);
                 position += IndexFormat.WordSize;
             }
         }
 
-        if (node.Values is { } values)
+        if (n.FirstValue != None)
         {
-            BinaryPrimitives.WriteUInt32BigEndian(span[position..], (uint)values.Count);
+            int countPosition = position;
             position += IndexFormat.WordSize;
-            foreach (var (priority, value) in values)
+            uint count = 0;
+            for (int v = n.FirstValue; v != None; v = _values[v].Next)
             {
-                BinaryPrimitives.WriteUInt32BigEndian(span[position..], priority);
+                ref readonly var value = ref _values[v];
+                BinaryPrimitives.WriteUInt32BigEndian(span[position..], value.Priority);
                 position += IndexFormat.WordSize;
-                value.CopyTo(span[position..]);
+                _bytes.AsSpan(value.Start, value.Length).CopyTo(span[position..]);
                 position += value.Length;
                 span[position++] = 0;
+                count++;
             }
+
+            BinaryPrimitives.WriteUInt32BigEndian(span[countPosition..], count);
         }
 
+        placement.Position = position;
         return self;
+    }
+
+    /// <summary>
+    /// The state of one layout: the output, where the next node goes, each subtree's size, and a stack of child
+    /// pointer tables (a node's table is reserved on it while its children are placed, then released).
+    /// </summary>
+    private struct Placement(byte[] output, long[] subtreeSizes)
+    {
+        public readonly byte[] Output = output;
+        public readonly long[] SubtreeSizes = subtreeSizes;
+        public int Position = IndexFormat.HeaderSize;
+        public uint[] Pointers = new uint[256];
+        private int _top;
+
+        /// <summary>Reserves a zeroed table of pointers and returns where it starts in <see cref="Pointers"/>.</summary>
+        public int ReservePointers(int count)
+        {
+            int start = _top;
+            if (Pointers.Length - start < count)
+                Array.Resize(ref Pointers, Math.Max(Pointers.Length * 2, start + count));
+            Array.Clear(Pointers, start, count);
+            _top += count;
+            return start;
+        }
+
+        public void ReleasePointers(int start) => _top = start;
     }
 }

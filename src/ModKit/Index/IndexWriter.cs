@@ -14,12 +14,27 @@ namespace ModKit.Index;
 /// first. Duplicate key/value pairs are kept, as depmod keeps them, and reported by <see cref="Add(string, string, uint)"/>.
 /// Given the same additions in the same order, <see cref="ToArray"/> produces kmod's bytes exactly.
 /// </para>
+/// <para>
+/// The trie lives in a few growing arrays of plain structs (nodes, values, and the bytes of every key and value
+/// added), linked by position, not in an object per node: an index of depmod's size is then a handful of
+/// allocations the garbage collector neither traces nor copies.
+/// </para>
 /// <para>Not safe for concurrent use.</para>
 /// </remarks>
 public sealed partial class IndexWriter
 {
-    private readonly Node _root = new([]);
+    private const int None = -1;
+
+    // The root is node 0; its prefix stays empty.
+    private Node[] _nodes = new Node[16];
+    private int _nodeCount = 1;
+    private ValueEntry[] _values = new ValueEntry[16];
+    private byte[] _bytes = new byte[256];
+    private int _byteCount;
     private bool _hasNonAsciiKeys;
+
+    /// <summary>Creates an empty index.</summary>
+    public IndexWriter() => _nodes[0] = Node.Empty;
 
     /// <summary>
     /// Whether bytes of 0x80 and more are accepted where they need no child slot: in values and inside node
@@ -67,9 +82,10 @@ public sealed partial class IndexWriter
                 CheckChildCharacters(key);
         }
 
-        var node = FindOrCreate(key);
-        Count++;
-        return node.AddValue(value.ToArray(), priority);
+        // Prefixes made for this key are ranges of its copy here.
+        int keyStart = Append(key);
+        int node = FindOrCreate(keyStart, key.Length);
+        return AddValue(node, Append(value), value.Length, priority);
     }
 
     private static void CheckText(ReadOnlySpan<byte> text, string parameter, bool allowNonAscii)
@@ -86,11 +102,11 @@ public sealed partial class IndexWriter
     /// <summary>Refuses a key whose insertion would select a child by a non-ASCII byte, before changing anything.</summary>
     private void CheckChildCharacters(ReadOnlySpan<byte> key)
     {
-        var node = _root;
+        int node = 0;
         int i = 0;
         while (true)
         {
-            var prefix = node.Prefix;
+            var prefix = Prefix(node);
             int common = key[i..].CommonPrefixLength(prefix);
             if (common < prefix.Length)
             {
@@ -108,8 +124,8 @@ public sealed partial class IndexWriter
             byte ch = key[i];
             if (ch > IndexFormat.MaxChildChar)
                 throw new IndexCharacterException(ch, key);
-            var child = node.Child(ch);
-            if (child is null)
+            int child = FindChild(node, ch);
+            if (child == None)
                 return;
             node = child;
             i++;
@@ -117,30 +133,30 @@ public sealed partial class IndexWriter
     }
 
     /// <summary>
-    /// Walks the trie along <paramref name="key"/>, splitting a node whose prefix diverges from the key and
-    /// adding a leaf for the rest of the key where no child exists. As in depmod, the root's prefix stays
-    /// empty: only prefixes of nodes created for a key's remainder are ever non-empty.
+    /// Walks the trie along the key stored at <paramref name="keyStart"/>, splitting a node whose prefix diverges
+    /// from the key and adding a leaf for the rest of the key where no child exists. As in depmod, the root's
+    /// prefix stays empty: only prefixes of nodes created for a key's remainder are ever non-empty.
     /// </summary>
-    private Node FindOrCreate(ReadOnlySpan<byte> key)
+    private int FindOrCreate(int keyStart, int keyLength)
     {
-        var node = _root;
+        int node = 0;
         int i = 0;
         while (true)
         {
-            var prefix = node.Prefix;
-            int common = key[i..].CommonPrefixLength(prefix);
-            if (common < prefix.Length)
-                node.SplitAt(common);
+            var key = _bytes.AsSpan(keyStart, keyLength);
+            int common = key[i..].CommonPrefixLength(Prefix(node));
+            if (common < _nodes[node].PrefixLength)
+                SplitAt(node, common);
             i += common;
-            if (i == key.Length)
+            if (i == keyLength)
                 return node;
 
             byte ch = key[i];
-            var child = node.Child(ch);
-            if (child is null)
+            int child = FindChild(node, ch);
+            if (child == None)
             {
-                child = new Node(key[(i + 1)..].ToArray());
-                node.SetChild(ch, child);
+                child = NewNode(keyStart + i + 1, keyLength - i - 1);
+                InsertChild(node, ch, child);
                 return child;
             }
 
@@ -149,79 +165,134 @@ public sealed partial class IndexWriter
         }
     }
 
-    private sealed class Node(byte[] prefix)
+    /// <summary>
+    /// Splits a node after <paramref name="length"/> prefix bytes: the node keeps the shorter prefix, and a new
+    /// child under the first differing prefix byte takes the rest of the prefix, the children and values.
+    /// </summary>
+    private void SplitAt(int node, int length)
     {
-        public byte[] Prefix { get; private set; } = prefix;
+        var old = _nodes[node];
+        int moved = NewNode(old.PrefixStart + length + 1, old.PrefixLength - length - 1);
+        _nodes[moved].FirstChild = old.FirstChild;
+        _nodes[moved].FirstValue = old.FirstValue;
+        ref var kept = ref _nodes[node];
+        kept.PrefixLength = length;
+        kept.FirstChild = None;
+        kept.FirstValue = None;
+        InsertChild(node, _bytes[old.PrefixStart + length], moved);
+    }
 
-        /// <summary>Child slots for characters <see cref="First"/>..First+Length-1, as the file stores them.</summary>
-        public Node?[] Children { get; private set; } = [];
-
-        public byte First { get; private set; }
-
-        public List<(uint Priority, byte[] Value)>? Values { get; private set; }
-
-        public Node? Child(byte ch)
+    /// <summary>The child under a character, or <see cref="None"/>; children are kept in ascending character order.</summary>
+    private int FindChild(int node, byte ch)
+    {
+        for (int child = _nodes[node].FirstChild; child != None; child = _nodes[child].NextSibling)
         {
-            int slot = ch - First;
-            return (uint)slot < (uint)Children.Length ? Children[slot] : null;
+            byte c = _nodes[child].Character;
+            if (c == ch)
+                return child;
+            if (c > ch)
+                break;
         }
 
-        public void SetChild(byte ch, Node child)
-        {
-            if (Children.Length == 0)
-            {
-                First = ch;
-                Children = new Node?[1];
-            }
-            else if (ch < First || ch >= First + Children.Length)
-            {
-                byte first = Math.Min(First, ch);
-                int last = Math.Max(First + Children.Length - 1, ch);
-                var grown = new Node?[last - first + 1];
-                Children.CopyTo(grown, First - first);
-                First = first;
-                Children = grown;
-            }
+        return None;
+    }
 
-            Children[ch - First] = child;
+    private void InsertChild(int node, byte ch, int child)
+    {
+        _nodes[child].Character = ch;
+        int previous = None;
+        int next = _nodes[node].FirstChild;
+        while (next != None && _nodes[next].Character < ch)
+        {
+            previous = next;
+            next = _nodes[next].NextSibling;
         }
 
-        /// <summary>
-        /// Splits this node after <paramref name="length"/> prefix bytes: the node keeps the shorter prefix, and a
-        /// new child under the first differing prefix byte takes the rest of the prefix, the children and values.
-        /// </summary>
-        public void SplitAt(int length)
-        {
-            var moved = new Node(Prefix[(length + 1)..])
-            {
-                Children = Children,
-                First = First,
-                Values = Values,
-            };
-            byte ch = Prefix[length];
-            Prefix = Prefix[..length];
-            Children = [];
-            First = 0;
-            Values = null;
-            SetChild(ch, moved);
-        }
+        _nodes[child].NextSibling = next;
+        if (previous == None)
+            _nodes[node].FirstChild = child;
+        else
+            _nodes[previous].NextSibling = child;
+    }
 
-        /// <summary>Inserts before the first value of greater or equal priority (depmod <c>index_add_value</c>).</summary>
-        public bool AddValue(byte[] value, uint priority)
+    /// <summary>Inserts before the first value of greater or equal priority (depmod <c>index_add_value</c>).</summary>
+    private bool AddValue(int node, int start, int length, uint priority)
+    {
+        var value = _bytes.AsSpan(start, length);
+        bool duplicate = false;
+        int previous = None;
+        int at = None;
+        bool placed = false;
+        int last = None;
+        for (int v = _nodes[node].FirstValue; v != None; v = _values[v].Next)
         {
-            var values = Values ??= [];
-            bool duplicate = false;
-            int at = values.Count;
-            for (int v = 0; v < values.Count; v++)
+            ref readonly var entry = ref _values[v];
+            if (!placed && entry.Priority >= priority)
             {
-                if (at == values.Count && values[v].Priority >= priority)
-                    at = v;
-                if (!duplicate && values[v].Value.AsSpan().SequenceEqual(value))
-                    duplicate = true;
+                placed = true;
+                at = v;
+                previous = last;
             }
 
-            values.Insert(at, (priority, value));
-            return duplicate;
+            if (!duplicate && entry.Length == length && _bytes.AsSpan(entry.Start, length).SequenceEqual(value))
+                duplicate = true;
+            last = v;
         }
+
+        if (!placed)
+            previous = last;
+        int added = Count++;
+        if (added == _values.Length)
+            Array.Resize(ref _values, _values.Length * 2);
+        _values[added] = new ValueEntry { Start = start, Length = length, Priority = priority, Next = at };
+        if (previous == None)
+            _nodes[node].FirstValue = added;
+        else
+            _values[previous].Next = added;
+        return duplicate;
+    }
+
+    private int NewNode(int prefixStart, int prefixLength)
+    {
+        if (_nodeCount == _nodes.Length)
+            Array.Resize(ref _nodes, _nodes.Length * 2);
+        _nodes[_nodeCount] = Node.Empty with { PrefixStart = prefixStart, PrefixLength = prefixLength };
+        return _nodeCount++;
+    }
+
+    private int Append(ReadOnlySpan<byte> text)
+    {
+        if (_bytes.Length - _byteCount < text.Length)
+            Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _byteCount + text.Length));
+        int start = _byteCount;
+        text.CopyTo(_bytes.AsSpan(start));
+        _byteCount += text.Length;
+        return start;
+    }
+
+    private ReadOnlySpan<byte> Prefix(int node) => _bytes.AsSpan(_nodes[node].PrefixStart, _nodes[node].PrefixLength);
+
+    /// <summary>One trie node: its prefix (a range of the stored bytes), first child, next sibling and first value.</summary>
+    private struct Node
+    {
+        public static readonly Node Empty = new() { FirstChild = None, NextSibling = None, FirstValue = None };
+
+        public int PrefixStart;
+        public int PrefixLength;
+        public int FirstChild;
+        public int NextSibling;
+        public int FirstValue;
+
+        /// <summary>The character that selects this node in its parent's child table.</summary>
+        public byte Character;
+    }
+
+    /// <summary>One value: its bytes (a range of the stored bytes), priority and the next value of the same key.</summary>
+    private struct ValueEntry
+    {
+        public int Start;
+        public int Length;
+        public uint Priority;
+        public int Next;
     }
 }
