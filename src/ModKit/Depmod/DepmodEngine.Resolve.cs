@@ -9,7 +9,8 @@ public static partial class DepmodEngine
     /// exporter replacing an earlier one — and resolves every needed symbol (kmod <c>depmod_load_modules</c>,
     /// <c>depmod_load_module_dependencies</c>).
     /// </summary>
-    private static Dictionary<string, DepmodSymbol> ResolveSymbols(List<DepmodModule> modules, DepmodSettings settings, Action<DepmodLogLevel, string> log)
+    private static Dictionary<string, DepmodSymbol> ResolveSymbols(List<DepmodModule> modules, SymbolNameTable names, DepmodSettings settings,
+        Action<DepmodLogLevel, string> log)
     {
         char prefix = settings.SymbolPrefix;
         var symbols = new Dictionary<string, DepmodSymbol>(StringComparer.Ordinal);
@@ -42,21 +43,32 @@ public static partial class DepmodEngine
             }
         }
 
+        // Each distinct name is looked up once, by its number in the name table.
+        var found = new DepmodSymbol?[names.Count];
+        var looked = new bool[names.Count];
         foreach (var module in modules)
         {
-            foreach (var need in module.Needs)
+            var needs = module.Needs;
+            for (int i = 0; i < needs.Count; i++)
             {
-                var symbol = Find(symbols, need.Name, prefix);
-                bool weak = need.Binding == SymbolBinding.Weak;
+                int id = needs.NameId(i);
+                if (!looked[id])
+                {
+                    found[id] = Find(symbols, names[id], prefix);
+                    looked[id] = true;
+                }
+
+                var symbol = found[id];
+                bool weak = needs.IsWeak(i);
                 if (symbol is null)
                 {
                     if (reportUnresolved && !weak)
-                        log(DepmodLogLevel.Warning, $"{module.Path} needs unknown symbol {need.Name}");
+                        log(DepmodLogLevel.Warning, $"{module.Path} needs unknown symbol {names[id]}");
                     continue;
                 }
 
-                if (settings.CheckSymbolVersions && reportUnresolved && symbol.Crc != need.Crc && !weak)
-                    log(DepmodLogLevel.Warning, $"{module.Path} disagrees about version of symbol {need.Name}");
+                if (settings.CheckSymbolVersions && reportUnresolved && symbol.Crc != needs.Crc(i) && !weak)
+                    log(DepmodLogLevel.Warning, $"{module.Path} disagrees about version of symbol {names[id]}");
 
                 if (symbol.Owner is { } owner && !module.DirectDependencies.Contains(owner))
                 {
@@ -67,7 +79,7 @@ public static partial class DepmodEngine
                 }
             }
 
-            module.Needs = [];
+            module.Needs = default;
             module.Exports = [];
         }
 

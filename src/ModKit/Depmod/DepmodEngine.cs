@@ -33,8 +33,8 @@ public static partial class DepmodEngine
         for (int i = 0; i < modules.Count; i++)
             modules[i].Index = i;
 
-        ReadModules(modules, settings, log);
-        var symbols = ResolveSymbols(modules, settings, log);
+        var names = ReadModules(modules, settings, log);
+        var symbols = ResolveSymbols(modules, names, settings, log);
         var cycles = OrderDependencies(modules);
         return new DepmodResult(settings, modules, symbols, cycles);
     }
@@ -143,10 +143,10 @@ public static partial class DepmodEngine
 
 
     /// <summary>Reads exports, needed symbols and the interesting <c>.modinfo</c> values of every module, in parallel.</summary>
-    private static void ReadModules(List<DepmodModule> modules, DepmodSettings settings, Action<DepmodLogLevel, string> log)
+    /// <returns>The table of the symbol names read, which the needed symbols refer to.</returns>
+    private static SymbolNameTable ReadModules(List<DepmodModule> modules, DepmodSettings settings, Action<DepmodLogLevel, string> log)
     {
         var options = new ParallelOptions { MaxDegreeOfParallelism = settings.MaxParallelism > 0 ? settings.MaxParallelism : Environment.ProcessorCount };
-        var profile = settings.Profile;
         var errors = new List<string>?[modules.Count];
         var largeImageGate = new object();
         var names = new SymbolNameTable();
@@ -159,11 +159,11 @@ public static partial class DepmodEngine
             if (IsLargeImage(module.Path))
             {
                 lock (largeImageGate)
-                    ReadModule(module, profile, names, errors, i);
+                    ReadModule(module, settings, names, errors, i);
             }
             else
             {
-                ReadModule(module, profile, names, errors, i);
+                ReadModule(module, settings, names, errors, i);
             }
         });
 
@@ -172,6 +172,8 @@ public static partial class DepmodEngine
             foreach (string error in messages ?? [])
                 log(DepmodLogLevel.Error, error);
         }
+
+        return names;
     }
 
     /// <summary>The decompressed size (guessed as four times the file's) from which <see cref="ReadModules"/> decompresses one image at a time.</summary>
@@ -192,8 +194,9 @@ public static partial class DepmodEngine
         }
     }
 
-    private static void ReadModule(DepmodModule module, KmodProfile profile, SymbolNameTable names, List<string>?[] errors, int i)
+    private static void ReadModule(DepmodModule module, DepmodSettings settings, SymbolNameTable names, List<string>?[] errors, int i)
     {
+        var profile = settings.Profile;
         try
         {
             // The sections read below are views of memory the file holds until it is closed, not copies.
@@ -209,21 +212,13 @@ public static partial class DepmodEngine
             }
 
             if (elf.TryGetSectionMemory(".modinfo", out var modinfo))
-            {
-                // The entries kept are copied out of the image, which is gone after this module.
-                var info = new List<ModInfoEntry>();
-                foreach (var entry in ModInfoStrings.Parse(modinfo))
-                {
-                    if (entry.KeyIs("alias"u8) || entry.KeyIs("softdep"u8) || entry.KeyIs("weakdep"u8))
-                        info.Add(new ModInfoEntry(entry.RawKey.ToArray(), entry.RawValue.ToArray()));
-                }
-
-                module.Info = info;
-            }
+                module.Info = KeptInfo(modinfo.Span);
 
             try
             {
-                module.Needs = ModuleSymbols.GetDependencies(elf, names);
+                var needs = new NeededSymbols.Collector(names, keepCrcs: settings.CheckSymbolVersions);
+                ModuleSymbols.ReadDependencies(elf, ref needs);
+                module.Needs = needs.ToNeeded();
             }
             catch (ModuleFormatException)
             {
@@ -234,6 +229,30 @@ public static partial class DepmodEngine
         {
             errors[i] = FailedToLoad(module.Path, e, profile);
         }
+    }
+
+    /// <summary>
+    /// The <c>alias</c>, <c>softdep</c> and <c>weakdep</c> entries of a <c>.modinfo</c> section, each copied out of the
+    /// image (which is gone after this module) into one array holding its key and value; the other entries are
+    /// only looked at.
+    /// </summary>
+    private static List<ModInfoEntry> KeptInfo(ReadOnlySpan<byte> modinfo)
+    {
+        List<ModInfoEntry>? kept = null;
+        foreach (var range in NulSeparatedStrings.Split(modinfo))
+        {
+            var text = modinfo[range];
+            int eq = text.IndexOf((byte)'=');
+            var key = eq < 0 ? text : text[..eq];
+            if (!key.SequenceEqual("alias"u8) && !key.SequenceEqual("softdep"u8) && !key.SequenceEqual("weakdep"u8))
+                continue;
+
+            byte[] copy = text.ToArray();
+            kept ??= [];
+            kept.Add(eq < 0 ? new ModInfoEntry(copy, ReadOnlyMemory<byte>.Empty) : new ModInfoEntry(copy.AsMemory(0, eq), copy.AsMemory(eq + 1)));
+        }
+
+        return kept ?? [];
     }
 
     /// <summary>

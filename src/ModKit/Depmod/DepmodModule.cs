@@ -43,7 +43,7 @@ public sealed class DepmodModule
 
     internal List<ModuleSymbol> Exports { get; set; } = [];
 
-    internal List<ModuleSymbol> Needs { get; set; } = [];
+    internal NeededSymbols Needs { get; set; }
 
     /// <summary>The path relative to the module directory with <c>.ko</c> for any compression suffix, as listed in modules.order.</summary>
     internal string? UncompressedRelativePath { get; init; }

@@ -13,13 +13,13 @@ namespace ModKit.Elf;
 public sealed class ElfFile
 {
     private readonly ByteSource _source;
-    private readonly byte[] _sectionTable;
-    private readonly byte[] _sectionNames;
+    private readonly ReadOnlyMemory<byte> _sectionTable;
+    private readonly ReadOnlyMemory<byte> _sectionNames;
     private readonly int _sectionCount;
     private readonly long _sectionTableOffset;
 
     private ElfFile(ByteSource source, ElfClass elfClass, ElfByteOrder byteOrder, ushort machine,
-        byte[] sectionTable, int sectionCount, byte[] sectionNames, long sectionTableOffset)
+        ReadOnlyMemory<byte> sectionTable, int sectionCount, ReadOnlyMemory<byte> sectionNames, long sectionTableOffset)
     {
         _sectionTableOffset = sectionTableOffset;
         _source = source;
@@ -124,8 +124,8 @@ public sealed class ElfFile
             ModuleFormatException.Throw("file is too short to hold its section headers");
         }
 
-        byte[] table = source.Read((long)shoff, (long)tableSize);
-        var file = new ElfFile(source, elfClass, byteOrder, machine, table, shnum, [], (long)shoff);
+        var table = source.ReadTable((long)shoff, (long)tableSize);
+        var file = new ElfFile(source, elfClass, byteOrder, machine, table, shnum, ReadOnlyMemory<byte>.Empty, (long)shoff);
 
         // The section-name table must be a valid section that is not empty and ends with NUL.
         if (!file.TryGetSection(shstrndx, out var names) || names.Size == 0)
@@ -133,8 +133,8 @@ public sealed class ElfFile
             ModuleFormatException.Throw("invalid section-name string table");
         }
 
-        byte[] nameBytes = source.Read(names.Offset, names.Size);
-        if (nameBytes[^1] != 0)
+        var nameBytes = source.ReadTable(names.Offset, names.Size);
+        if (nameBytes.Span[^1] != 0)
         {
             ModuleFormatException.Throw("section-name string table does not end with NUL");
         }
@@ -159,7 +159,7 @@ public sealed class ElfFile
 
         var fields = new ElfFieldReader(ByteOrder);
         bool is32 = Class == ElfClass.Elf32;
-        var entry = _sectionTable.AsSpan(index * (is32 ? ElfLayout.Section32Size : ElfLayout.Section64Size));
+        var entry = _sectionTable.Span[(index * (is32 ? ElfLayout.Section32Size : ElfLayout.Section64Size))..];
         uint nameOffset = fields.U32(entry, ElfLayout.ShName);
         uint type = fields.U32(entry, ElfLayout.ShType);
         ulong flags = is32 ? fields.U32(entry, ElfLayout.ShFlags) : fields.U64(entry, ElfLayout.ShFlags);
@@ -197,11 +197,13 @@ public sealed class ElfFile
         wanted = wanted[..Encoding.UTF8.GetBytes(name, wanted)];
         var fields = new ElfFieldReader(ByteOrder);
         int entrySize = Class == ElfClass.Elf32 ? ElfLayout.Section32Size : ElfLayout.Section64Size;
+        var table = _sectionTable.Span;
+        var names = _sectionNames.Span;
         for (int i = 1; i < _sectionCount; i++)
         {
             // The name first (one field), the whole header only for a section of that name.
-            uint nameOffset = fields.U32(_sectionTable.AsSpan(i * entrySize), ElfLayout.ShName);
-            if (nameOffset >= _sectionNames.Length || !NameBytes(nameOffset).SequenceEqual(wanted))
+            uint nameOffset = fields.U32(table[(i * entrySize)..], ElfLayout.ShName);
+            if (nameOffset >= names.Length || !CString(names[(int)nameOffset..]).SequenceEqual(wanted))
             {
                 continue;
             }
@@ -258,14 +260,10 @@ public sealed class ElfFile
 
     internal ElfFieldReader Fields => new(ByteOrder);
 
-    private ReadOnlySpan<byte> NameBytes(uint offset)
-    {
-        if (offset >= _sectionNames.Length)
-        {
-            return [];
-        }
+    private ReadOnlySpan<byte> NameBytes(uint offset) => offset >= _sectionNames.Length ? [] : CString(_sectionNames.Span[(int)offset..]);
 
-        var rest = _sectionNames.AsSpan((int)offset);
+    private static ReadOnlySpan<byte> CString(ReadOnlySpan<byte> rest)
+    {
         int end = rest.IndexOf((byte)0);
         return end < 0 ? rest : rest[..end];
     }

@@ -113,6 +113,19 @@ public static class ModuleSymbols
     /// </exception>
     public static List<ModuleSymbol> GetDependencies(ElfFile elf, SymbolNameTable? names = null)
     {
+        var sink = new ListSink(names);
+        ReadDependencies(elf, ref sink);
+        return sink.Symbols;
+    }
+
+    /// <summary>
+    /// Reads the symbols a module needs as <see cref="GetDependencies"/> does, handing each to <paramref name="sink"/>
+    /// in the same order: depmod keeps them in its own form.
+    /// </summary>
+    /// <exception cref="ModuleFormatException">As <see cref="GetDependencies"/>.</exception>
+    internal static void ReadDependencies<TSink>(ElfFile elf, ref TSink sink)
+        where TSink : struct, INeededSymbolSink
+    {
         if (!elf.TryGetSectionMemory("__versions", out var versionMemory) || versionMemory.Length % VersionRecordSize != 0)
         {
             versionMemory = ReadOnlyMemory<byte>.Empty;
@@ -139,7 +152,6 @@ public static class ModuleSymbols
 
         var visited = new bool[versions.Length];
         var lookup = new VersionRecordLookup(versions, versionData);
-        var result = new List<ModuleSymbol>();
         bool sparc = elf.Machine is ElfLayout.EmSparc or ElfLayout.EmSparcV9;
         foreach (var sym in Symbols(elf, symtab, strtab))
         {
@@ -177,7 +189,7 @@ public static class ModuleSymbols
             }
 
             var bind = (sym.Info >> 4) == 2 ? SymbolBinding.Weak : SymbolBinding.Undefined;
-            result.Add(new ModuleSymbol(Name(symbolName, names), crc, bind));
+            sink.Add(symbolName, crc, bind);
         }
 
         // Records no symbol matched (module_layout) are appended with their names as stored: unlike
@@ -186,11 +198,18 @@ public static class ModuleSymbols
         {
             if (!visited[v])
             {
-                result.Add(new ModuleSymbol(Name(versions[v].Name(versionData), names), versions[v].Crc, SymbolBinding.Undefined));
+                sink.Add(versions[v].Name(versionData), versions[v].Crc, SymbolBinding.Undefined);
             }
         }
+    }
 
-        return result;
+    // GetDependencies' form: a list of symbols with their names as strings.
+    private struct ListSink(SymbolNameTable? names) : INeededSymbolSink
+    {
+        public List<ModuleSymbol> Symbols { get; } = [];
+
+        public readonly void Add(ReadOnlySpan<byte> name, ulong crc, SymbolBinding binding) =>
+            Symbols.Add(new ModuleSymbol(Name(name, names), crc, binding));
     }
 
     // The __versions records: each CRC and where its name lies in data (the name's bytes before the NUL).

@@ -5,25 +5,27 @@ namespace ModKit.Elf;
 /// <summary>
 /// One string per distinct symbol name, shared by every module read with the same table: depmod holds the
 /// needed symbols of a whole tree (over 400,000 on Debian's, nearly all of them the same few thousand kernel
-/// functions) until it resolves them, and a name decoded once is then kept once. Safe for concurrent use.
+/// functions) until it resolves them, and a name decoded once is then kept once, under a number of its own.
+/// Safe for concurrent use.
 /// </summary>
 public sealed class SymbolNameTable
 {
     // Longer names are decoded into a new string before the lookup rather than on the stack.
     private const int StackLimit = 256;
 
-    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly List<string> _names = [];
 
     /// <summary>Creates an empty table.</summary>
-    public SymbolNameTable() => _lookup = _names.GetAlternateLookup<ReadOnlySpan<char>>();
+    public SymbolNameTable() => _lookup = _ids.GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>The number of distinct names held.</summary>
     public int Count
     {
         get
         {
-            lock (_names)
+            lock (_ids)
                 return _names.Count;
         }
     }
@@ -31,7 +33,10 @@ public sealed class SymbolNameTable
     /// <summary>The shared string for a UTF-8 name (invalid bytes become U+FFFD, as <see cref="Encoding.UTF8"/> decodes them).</summary>
     /// <param name="utf8">The name's bytes.</param>
     /// <returns>The string, the same instance for the same name.</returns>
-    public string Get(ReadOnlySpan<byte> utf8)
+    public string Get(ReadOnlySpan<byte> utf8) => this[GetId(utf8)];
+
+    /// <summary>The number of a name: 0 for the first name added, 1 for the next, the same for the same name.</summary>
+    internal int GetId(ReadOnlySpan<byte> utf8)
     {
         int maxChars = Encoding.UTF8.GetMaxCharCount(utf8.Length);
         if (maxChars > StackLimit)
@@ -39,24 +44,35 @@ public sealed class SymbolNameTable
 
         Span<char> chars = stackalloc char[maxChars];
         chars = chars[..Encoding.UTF8.GetChars(utf8, chars)];
-        lock (_names)
+        lock (_ids)
         {
-            if (_lookup.TryGetValue(chars, out string? known))
+            if (_lookup.TryGetValue(chars, out int known))
                 return known;
-            string name = chars.ToString();
-            _names.Add(name, name);
-            return name;
+            return AddLocked(chars.ToString());
         }
     }
 
-    private string Add(string name)
+    /// <summary>The name with a number <see cref="GetId"/> gave.</summary>
+    internal string this[int id]
     {
-        lock (_names)
+        get
         {
-            if (_names.TryGetValue(name, out string? known))
-                return known;
-            _names.Add(name, name);
-            return name;
+            lock (_ids)
+                return _names[id];
         }
+    }
+
+    private int Add(string name)
+    {
+        lock (_ids)
+            return _ids.TryGetValue(name, out int known) ? known : AddLocked(name);
+    }
+
+    private int AddLocked(string name)
+    {
+        int id = _names.Count;
+        _ids.Add(name, id);
+        _names.Add(name);
+        return id;
     }
 }

@@ -38,6 +38,13 @@ public abstract class ByteSource : IDisposable
     /// <exception cref="ModuleFormatException">The range is outside the source.</exception>
     public virtual ReadOnlyMemory<byte> GetMemory(long offset, long count) => Read(offset, count);
 
+    /// <summary>
+    /// The bytes of a table the ELF reader keeps for as long as it is used (the section headers and their names): a
+    /// copy, so that the reader outlives the source, except where the source's owner has asked for views of every range
+    /// it reads (<see cref="SectionArenaByteSource"/>, depmod's, which disposes of both together).
+    /// </summary>
+    internal virtual ReadOnlyMemory<byte> ReadTable(long offset, long count) => Read(offset, count);
+
     /// <summary>Throws unless <c>[offset, offset + count)</c> lies inside the source.</summary>
     /// <param name="offset">Start of the range.</param>
     /// <param name="count">Length of the range.</param>

@@ -66,6 +66,9 @@ internal sealed class SectionArenaByteSource : ByteSource
     }
 
     /// <inheritdoc/>
+    internal override ReadOnlyMemory<byte> ReadTable(long offset, long count) => GetMemory(offset, count);
+
+    /// <inheritdoc/>
     protected override void Dispose(bool disposing)
     {
         if (disposing)
