@@ -45,20 +45,28 @@ public sealed partial class DepmodResult
         return concurrently ? Concurrently(producers) : Sequentially(producers);
     }
 
-    private IEnumerable<DepmodOutput> Sequentially(List<Func<Action<DepmodLogLevel, string>, DepmodOutput>> producers)
+    private IEnumerable<DepmodOutput> Sequentially(List<Producer> producers)
     {
-        foreach (var produce in producers)
-            yield return produce(Log);
+        foreach (var producer in producers)
+            yield return producer.Make(Log);
     }
 
-    private IEnumerable<DepmodOutput> Concurrently(List<Func<Action<DepmodLogLevel, string>, DepmodOutput>> producers)
+    private IEnumerable<DepmodOutput> Concurrently(List<Producer> producers)
     {
-        var made = producers.Select(produce => Task.Run(() =>
+        // The pool runs the files in the order they are queued: the longest first, and what shares a part (the dependency
+        // lines, the exported symbols) after the file that makes it, so that no thread waits for another.
+        var made = new Task<(DepmodOutput Output, List<(DepmodLogLevel Level, string Text)> Messages)>[producers.Count];
+        foreach (int i in Enumerable.Range(0, producers.Count).OrderBy(i => producers[i].StartRank))
         {
-            var messages = new List<(DepmodLogLevel Level, string Text)>();
-            var output = produce((level, text) => messages.Add((level, text)));
-            return (output, messages);
-        })).ToList();
+            var make = producers[i].Make;
+            made[i] = Task.Run(() =>
+            {
+                var messages = new List<(DepmodLogLevel Level, string Text)>();
+                var output = make((level, text) => messages.Add((level, text)));
+                return (output, messages);
+            });
+        }
+
         foreach (var task in made)
         {
             var (output, messages) = task.GetAwaiter().GetResult();
@@ -71,10 +79,10 @@ public sealed partial class DepmodResult
     // kmod's depmod_output order: modules.dep, modules.dep.bin, modules.alias, modules.alias.bin, modules.softdep,
     // modules.weakdep (kmod >= 33), modules.symbols, modules.symbols.bin, modules.builtin.bin,
     // modules.builtin.alias.bin, modules.devname. What two files share is computed once, by whichever needs it first.
-    private List<Func<Action<DepmodLogLevel, string>, DepmodOutput>> Producers(KmodProfile profile, bool includeIndexes)
+    private List<Producer> Producers(KmodProfile profile, bool includeIndexes)
     {
         var layout = profile.IndexLayout;
-        var dependencyLines = new Lazy<string[]>(() => Modules.Select(DependencyLine).ToArray());
+        var dependencyLines = new Lazy<string[]>(DependencyLines);
         var ownedSymbols = new Lazy<List<DepmodSymbol>>(() =>
         {
             var owned = _symbols.Values.Where(s => s.Owner is not null).ToList();
@@ -82,58 +90,66 @@ public sealed partial class DepmodResult
             return owned;
         });
 
-        var producers = new List<Func<Action<DepmodLogLevel, string>, DepmodOutput>>
+        // Start ranks: modules.alias.bin is the longest; the dependency lines and the exported symbols come next, then
+        // the files made from them, then the small ones.
+        var producers = new List<Producer>
         {
-            _ => Text("modules.dep", dependencyLines.Value.Select(line => line + "\n")),
+            new(_ => DependencyText(dependencyLines.Value), 1),
         };
         if (includeIndexes)
-            producers.Add(log => Index("modules.dep.bin", DependencyIndex(dependencyLines.Value, profile, log), layout));
-        producers.Add(_ => AliasText());
+            producers.Add(new(log => Index("modules.dep.bin", DependencyIndex(dependencyLines.Value, profile, log), layout), 3));
+        producers.Add(new(_ => AliasText(), 4));
         if (includeIndexes)
-            producers.Add(log => Index("modules.alias.bin", AliasIndex(profile, log), layout));
-        producers.Add(_ => InfoText("modules.softdep", "# Soft dependencies extracted from modules themselves.\n", "softdep"u8.ToArray(), "softdep"));
+            producers.Add(new(log => Index("modules.alias.bin", AliasIndex(profile, log), layout), 0));
+        producers.Add(new(_ => InfoText("modules.softdep", "# Soft dependencies extracted from modules themselves.\n"u8, "softdep"u8), 5));
         if (profile.WritesWeakDependencies)
-            producers.Add(_ => InfoText("modules.weakdep", "# Weak dependencies extracted from modules themselves.\n", "weakdep"u8.ToArray(), "weakdep"));
-        producers.Add(_ => Text("modules.symbols",
-            ownedSymbols.Value.Select(s => $"alias symbol:{s.Name} {s.Owner!.Name}\n").Prepend("# Aliases for symbols, used by symbol_request().\n")));
+            producers.Add(new(_ => InfoText("modules.weakdep", "# Weak dependencies extracted from modules themselves.\n"u8, "weakdep"u8), 5));
+        producers.Add(new(_ => SymbolText(ownedSymbols.Value), 2));
         if (includeIndexes)
         {
-            producers.Add(log => Index("modules.symbols.bin", SymbolIndex(ownedSymbols.Value, profile, log), layout));
-            producers.Add(log => BuiltinIndex(profile, log));
-            producers.Add(log => BuiltinAliasIndex(profile, log));
+            producers.Add(new(log => Index("modules.symbols.bin", SymbolIndex(ownedSymbols.Value, profile, log), layout), 3));
+            producers.Add(new(log => BuiltinIndex(profile, log), 5));
+            producers.Add(new(log => BuiltinAliasIndex(profile, log), 5));
         }
 
-        producers.Add(DeviceNames);
+        producers.Add(new(DeviceNames, 5));
         return producers;
     }
 
-    private string DependencyLine(DepmodModule module)
+    /// <summary>How one file is made, and when it is started among the others when they are made concurrently (lowest first).</summary>
+    private readonly record struct Producer(Func<Action<DepmodLogLevel, string>, DepmodOutput> Make, int StartRank);
+
+    /// <summary>Each module's modules.dep line, without the newline, in module order.</summary>
+    private string[] DependencyLines()
     {
-        var line = new StringBuilder(module.OutputPath).Append(':');
-        foreach (var dependency in AllDependencies(module))
-            line.Append(' ').Append(dependency.OutputPath);
-        return line.ToString();
+        var lines = new string[Modules.Count];
+        var walk = new DependencyWalk(Modules.Count);
+        var line = new StringBuilder();
+        for (int i = 0; i < lines.Length; i++)
+        {
+            var module = Modules[i];
+            line.Clear().Append(module.OutputPath).Append(':');
+            foreach (var dependency in walk.All(module))
+                line.Append(' ').Append(dependency.OutputPath);
+            lines[i] = line.ToString();
+        }
+
+        return lines;
+    }
+
+    private static DepmodOutput DependencyText(string[] lines)
+    {
+        var text = new OutputText();
+        foreach (string line in lines)
+            text.Append(line).Append((byte)'\n');
+        return text.ToOutput("modules.dep");
     }
 
     /// <summary>Every module a module needs, directly or not, users before what they use (kmod <c>mod_get_all_sorted_dependencies</c>).</summary>
     public IReadOnlyList<DepmodModule> AllDependencies(DepmodModule module)
     {
         ArgumentNullException.ThrowIfNull(module);
-        var seen = new HashSet<DepmodModule>();
-        var pending = new Stack<DepmodModule>(module.DirectDependencies);
-        while (pending.Count > 0)
-        {
-            var next = pending.Pop();
-            if (seen.Add(next))
-            {
-                foreach (var dependency in next.DirectDependencies)
-                    pending.Push(dependency);
-            }
-        }
-
-        var all = seen.ToList();
-        all.Sort((a, b) => a.DependencyOrder.CompareTo(b.DependencyOrder));
-        return all;
+        return [.. new DependencyWalk(Modules.Count).All(module)];
     }
 
     private IndexWriter DependencyIndex(string[] lines, KmodProfile profile, Action<DepmodLogLevel, string> log)
@@ -150,21 +166,21 @@ public sealed partial class DepmodResult
 
     private DepmodOutput AliasText()
     {
-        var text = new MemoryStream();
-        text.Write("# Aliases extracted from modules themselves.\n"u8);
+        var text = new OutputText();
+        text.Append("# Aliases extracted from modules themselves.\n"u8);
         foreach (var module in Modules)
         {
+            byte[]? name = null;
             foreach (var entry in module.Info)
             {
                 if (!entry.KeyIs("alias"u8))
                     continue;
-                text.Write("alias "u8);
-                text.Write(entry.RawValue.Span);
-                text.Write(Encoding.UTF8.GetBytes($" {module.Name}\n"));
+                name ??= Encoding.UTF8.GetBytes(module.Name);
+                text.Append("alias "u8).Append(entry.RawValue.Span).Append((byte)' ').Append(name).Append((byte)'\n');
             }
         }
 
-        return new DepmodOutput("modules.alias", text.ToArray(), false);
+        return text.ToOutput("modules.alias");
     }
 
     private IndexWriter AliasIndex(KmodProfile profile, Action<DepmodLogLevel, string> log)
@@ -172,42 +188,66 @@ public sealed partial class DepmodResult
         var index = NewIndex(profile);
         foreach (var module in Modules)
         {
+            byte[]? name = null;
             foreach (var entry in module.Info)
             {
                 if (!entry.KeyIs("alias"u8))
                     continue;
-                // Latin-1 maps bytes to chars one to one, so aliases that are not UTF-8 keep their bytes.
-                if (!ModuleName.TryNormalizeAlias(Encoding.Latin1.GetString(entry.RawValue.Span), out string alias))
+                name ??= Encoding.UTF8.GetBytes(module.Name);
+                var value = entry.RawValue.Span;
+                bool added;
+                if (value.Length <= ModuleName.MaxLength && value.IndexOfAny("-[]\0"u8) < 0)
                 {
-                    log(DepmodLogLevel.Warning, $"Unmatched bracket in {entry.Value}");
-                    continue;
+                    // Nothing to normalise (most aliases): the bytes as they are.
+                    added = index.Add(value, name, (uint)module.Index);
+                }
+                else
+                {
+                    // Latin-1 maps bytes to chars one to one, so aliases that are not UTF-8 keep their bytes.
+                    if (!ModuleName.TryNormalizeAlias(Encoding.Latin1.GetString(value), out string alias))
+                    {
+                        log(DepmodLogLevel.Warning, $"Unmatched bracket in {entry.Value}");
+                        continue;
+                    }
+
+                    added = index.Add(Encoding.Latin1.GetBytes(alias), name, (uint)module.Index);
                 }
 
-                if (index.Add(Encoding.Latin1.GetBytes(alias), Encoding.UTF8.GetBytes(module.Name), (uint)module.Index) && _settings.WarnDuplicates)
-                    log(DepmodLogLevel.Warning, $"duplicate module alias:\n{alias} {module.Name}");
+                if (added && _settings.WarnDuplicates)
+                    log(DepmodLogLevel.Warning, $"duplicate module alias:\n{NormalizedAlias(value)} {module.Name}");
             }
         }
 
         return index;
     }
 
-    private DepmodOutput InfoText(string name, string header, byte[] key, string word)
+    private static string NormalizedAlias(ReadOnlySpan<byte> value) =>
+        ModuleName.TryNormalizeAlias(Encoding.Latin1.GetString(value), out string alias) ? alias : string.Empty;
+
+    private DepmodOutput InfoText(string name, ReadOnlySpan<byte> header, ReadOnlySpan<byte> key)
     {
-        var text = new MemoryStream();
-        text.Write(Encoding.UTF8.GetBytes(header));
+        var text = new OutputText();
+        text.Append(header);
         foreach (var module in Modules)
         {
             foreach (var entry in module.Info)
             {
                 if (!entry.KeyIs(key))
                     continue;
-                text.Write(Encoding.UTF8.GetBytes($"{word} {module.Name} "));
-                text.Write(entry.RawValue.Span);
-                text.WriteByte((byte)'\n');
+                text.Append(key).Append((byte)' ').Append(module.Name).Append((byte)' ').Append(entry.RawValue.Span).Append((byte)'\n');
             }
         }
 
-        return new DepmodOutput(name, text.ToArray(), false);
+        return text.ToOutput(name);
+    }
+
+    private static DepmodOutput SymbolText(List<DepmodSymbol> ownedSymbols)
+    {
+        var text = new OutputText();
+        text.Append("# Aliases for symbols, used by symbol_request().\n"u8);
+        foreach (var symbol in ownedSymbols)
+            text.Append("alias symbol:"u8).Append(symbol.Name).Append((byte)' ').Append(symbol.Owner!.Name).Append((byte)'\n');
+        return text.ToOutput("modules.symbols");
     }
 
     private IndexWriter SymbolIndex(List<DepmodSymbol> ownedSymbols, KmodProfile profile, Action<DepmodLogLevel, string> log)
@@ -301,7 +341,7 @@ public sealed partial class DepmodResult
     /// <summary>modules.devname (kmod <c>output_devname</c>): modules with a <c>devname:</c> alias and a device number alias.</summary>
     private DepmodOutput DeviceNames(Action<DepmodLogLevel, string> log)
     {
-        var text = new MemoryStream();
+        var text = new OutputText();
         foreach (var module in Modules)
         {
             string? devname = null;
@@ -338,13 +378,12 @@ public sealed partial class DepmodResult
             }
 
             if (text.Length == 0)
-                text.Write("# Device nodes to trigger on-demand module loading.\n"u8);
-            text.Write(Encoding.UTF8.GetBytes(module.Name + " "));
-            text.Write(Encoding.Latin1.GetBytes(devname));
-            text.Write(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $" {type}{major}:{minor}\n")));
+                text.Append("# Device nodes to trigger on-demand module loading.\n"u8);
+            text.Append(module.Name).Append((byte)' ').Append(Encoding.Latin1.GetBytes(devname))
+                .Append(string.Create(CultureInfo.InvariantCulture, $" {type}{major}:{minor}\n"));
         }
 
-        return new DepmodOutput("modules.devname", text.ToArray(), false);
+        return text.ToOutput("modules.devname");
     }
 
     /// <summary><c>sscanf(value, "char-major-%u-%u")</c> matching two numbers.</summary>
@@ -387,14 +426,6 @@ public sealed partial class DepmodResult
             yield return Encoding.UTF8.GetString(contents, start, end - start);
             start = end;
         }
-    }
-
-    private static DepmodOutput Text(string name, IEnumerable<string> lines)
-    {
-        var text = new MemoryStream();
-        foreach (string line in lines)
-            text.Write(Encoding.UTF8.GetBytes(line));
-        return new DepmodOutput(name, text.ToArray(), false);
     }
 
     private static DepmodOutput Index(string name, IndexWriter index, IndexLayout layout) => new(name, index.ToArray(layout), true);

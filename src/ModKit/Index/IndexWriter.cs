@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace ModKit.Index;
@@ -59,8 +60,25 @@ public sealed partial class IndexWriter
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(value);
-        return Add(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(value), priority);
+        int keyLength = Encoding.UTF8.GetMaxByteCount(key.Length);
+        int total = keyLength + Encoding.UTF8.GetMaxByteCount(value.Length);
+        byte[]? rented = total > StackLimit ? ArrayPool<byte>.Shared.Rent(total) : null;
+        try
+        {
+            Span<byte> buffer = rented ?? stackalloc byte[StackLimit];
+            var keyBytes = buffer[..Encoding.UTF8.GetBytes(key, buffer)];
+            var valueBytes = buffer.Slice(keyLength, Encoding.UTF8.GetBytes(value, buffer[keyLength..]));
+            return Add(keyBytes, valueBytes, priority);
+        }
+        finally
+        {
+            if (rented is not null)
+                ArrayPool<byte>.Shared.Return(rented);
+        }
     }
+
+    // Keys and values given as strings are encoded on the stack up to this many bytes together.
+    private const int StackLimit = 1024;
 
     /// <summary>Adds a value under a key given as bytes.</summary>
     /// <param name="key">The key: 7-bit ASCII, no NUL.</param>
