@@ -57,13 +57,28 @@ public static partial class DepmodEngine
                 continue;
             }
 
-            if (!ModuleFileName.HasModuleExtension(name) || !File.Exists(path))
+            if (!ModuleFileName.HasModuleExtension(name))
                 continue;
+
+            // One stat either way; a compressed file's size orders the reads (ReadSchedule).
+            long? compressedLength = null;
+            if (name.EndsWith(".ko", StringComparison.Ordinal))
+            {
+                if (!File.Exists(path))
+                    continue;
+            }
+            else
+            {
+                var info = new FileInfo(path);
+                if (!info.Exists)
+                    continue;
+                compressedLength = info.Length;
+            }
 
             string moduleName = ModuleName.FromPath(path) ?? string.Empty;
             if (found.TryGetValue(moduleName, out var existing) && ExistingWins(settings, existing, path, moduleName.Length))
                 continue;
-            found[moduleName] = NewModule(settings.ModuleDirectory, path);
+            found[moduleName] = NewModule(settings.ModuleDirectory, path, compressedLength);
         }
     }
 

@@ -52,7 +52,7 @@ public static partial class DepmodEngine
         return found;
     }
 
-    internal static DepmodModule NewModule(string moduleDirectory, string path)
+    internal static DepmodModule NewModule(string moduleDirectory, string path, long? compressedLength = null)
     {
         string name = ModuleName.FromPath(path) ?? string.Empty;
         string? relative = null;
@@ -67,7 +67,7 @@ public static partial class DepmodEngine
             uncompressed = relative[..length];
         }
 
-        return new DepmodModule(name, path, relative) { UncompressedRelativePath = uncompressed };
+        return new DepmodModule(name, path, relative) { UncompressedRelativePath = uncompressed, CompressedLength = compressedLength };
     }
 
     /// <summary>
@@ -146,26 +146,10 @@ public static partial class DepmodEngine
     /// <returns>The table of the symbol names read, which the needed symbols refer to.</returns>
     private static SymbolNameTable ReadModules(List<DepmodModule> modules, DepmodSettings settings, Action<DepmodLogLevel, string> log)
     {
-        var options = new ParallelOptions { MaxDegreeOfParallelism = settings.MaxParallelism > 0 ? settings.MaxParallelism : Environment.ProcessorCount };
+        int threads = settings.MaxParallelism > 0 ? settings.MaxParallelism : Environment.ProcessorCount;
         var errors = new List<string>?[modules.Count];
-        var largeImageGate = new object();
         var names = new SymbolNameTable();
-        Parallel.For(0, modules.Count, options, i =>
-        {
-            var module = modules[i];
-
-            // One large decompressed image in memory at a time (the few big drivers: amdgpu's is 30 MB), beside the
-            // small ones the other threads read: the peak memory is then about one large image, not one per thread.
-            if (IsLargeImage(module.Path))
-            {
-                lock (largeImageGate)
-                    ReadModule(module, settings, names, errors, i);
-            }
-            else
-            {
-                ReadModule(module, settings, names, errors, i);
-            }
-        });
+        new ReadSchedule(modules).Run(threads, i => ReadModule(modules[i], settings, names, errors, i));
 
         foreach (var messages in errors)
         {
@@ -174,24 +158,6 @@ public static partial class DepmodEngine
         }
 
         return names;
-    }
-
-    /// <summary>The decompressed size (guessed as four times the file's) from which <see cref="ReadModules"/> decompresses one image at a time.</summary>
-    private const long LargeImageBytes = 4 << 20;
-
-    // Plain files are not gated: only the sections depmod reads are held in memory, not the whole file.
-    private static bool IsLargeImage(string path)
-    {
-        if (path.EndsWith(".ko", StringComparison.Ordinal))
-            return false;
-        try
-        {
-            return new FileInfo(path).Length * 4 >= LargeImageBytes;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false; // the read reports it
-        }
     }
 
     private static void ReadModule(DepmodModule module, DepmodSettings settings, SymbolNameTable names, List<string>?[] errors, int i)

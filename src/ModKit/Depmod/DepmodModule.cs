@@ -48,6 +48,9 @@ public sealed class DepmodModule
     /// <summary>The path relative to the module directory with <c>.ko</c> for any compression suffix, as listed in modules.order.</summary>
     internal string? UncompressedRelativePath { get; init; }
 
+    /// <summary>The size of a compressed file as the directory scan found it (which orders the reads), or null.</summary>
+    internal long? CompressedLength { get; init; }
+
     /// <inheritdoc/>
     public override string ToString() => OutputPath;
 }

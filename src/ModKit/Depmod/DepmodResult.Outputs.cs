@@ -91,13 +91,14 @@ public sealed partial class DepmodResult
         });
 
         // Start ranks: modules.alias.bin is the longest; the dependency lines and the exported symbols come next, then
-        // the files made from them, then the small ones.
+        // the files made from them (modules.symbols.bin, the longer, first), then the small ones. On two threads one
+        // makes modules.alias.bin then modules.dep.bin and the small files while the other makes the rest.
         var producers = new List<Producer>
         {
             new(_ => DependencyText(dependencyLines.Value), 1),
         };
         if (includeIndexes)
-            producers.Add(new(log => Index("modules.dep.bin", DependencyIndex(dependencyLines.Value, profile, log), layout), 3));
+            producers.Add(new(log => Index("modules.dep.bin", DependencyIndex(dependencyLines.Value, profile, log), layout), 4));
         producers.Add(new(_ => AliasText(), 4));
         if (includeIndexes)
             producers.Add(new(log => Index("modules.alias.bin", AliasIndex(profile, log), layout), 0));
