@@ -150,8 +150,17 @@ public sealed partial class DepmodResult
     public IReadOnlyList<DepmodModule> AllDependencies(DepmodModule module)
     {
         ArgumentNullException.ThrowIfNull(module);
-        return [.. new DependencyWalk(Modules.Count).All(module)];
+
+        // One walk (and its mark per module) for all calls: `depmod -n --json` asks for every module's.
+        lock (_walkLock)
+        {
+            _walk ??= new DependencyWalk(Modules.Count);
+            return [.. _walk.All(module)];
+        }
     }
+
+    private readonly Lock _walkLock = new();
+    private DependencyWalk? _walk;
 
     private IndexWriter DependencyIndex(string[] lines, KmodProfile profile, Action<DepmodLogLevel, string> log)
     {
@@ -171,13 +180,10 @@ public sealed partial class DepmodResult
         text.Append("# Aliases extracted from modules themselves.\n"u8);
         foreach (var module in Modules)
         {
-            byte[]? name = null;
             foreach (var entry in module.Info)
             {
-                if (!entry.KeyIs("alias"u8))
-                    continue;
-                name ??= Encoding.UTF8.GetBytes(module.Name);
-                text.Append("alias "u8).Append(entry.RawValue.Span).Append((byte)' ').Append(name).Append((byte)'\n');
+                if (entry.KeyIs("alias"u8))
+                    text.Append("alias "u8).Append(entry.RawValue.Span).Append((byte)' ').Append(module.Name).Append((byte)'\n');
             }
         }
 
